@@ -1,0 +1,161 @@
+//! The composition root: opens the data directory, database and TLS material, binds the listener, and serves
+//! until told to stop, letting in-flight requests finish.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, bail};
+use axum_server::Handle;
+use axum_server::tls_rustls::RustlsConfig;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::crypto::MacKey;
+use crate::datadir::{DataDir, DataLock};
+use crate::maintenance;
+use crate::store::Db;
+use crate::web::metrics::Metrics;
+use crate::web::state::AppState;
+
+/// A bound, ready-to-serve application. Built in two steps so tests know the address before serving starts.
+pub struct App {
+    state: AppState,
+    listener: TcpListener,
+    tls: Option<crate::tls::TlsMaterial>,
+    url: String,
+    _lock: DataLock,
+}
+
+impl App {
+    /// Takes the data directory lock, migrates, loads secrets and TLS material, and binds the listener.
+    pub async fn build(data: DataDir, config: Config) -> Result<App> {
+        config
+            .validate()
+            .map_err(|e| anyhow::anyhow!("invalid configuration:\n{e}"))?;
+        let lock = data.lock()?;
+        if !data.is_initialised() {
+            bail!(
+                "{} is not a motcua data directory; run `motcua init --data {}` first",
+                data.root().display(),
+                data.root().display()
+            );
+        }
+        maintenance::init_layout(&data, &config)?;
+        let key = std::fs::read(data.session_key()).context("cannot read secrets/session.key")?;
+        let db = Db::open(&data.database(), config.reader_count()).await?;
+        let tls = if config.server.http {
+            None
+        } else {
+            Some(crate::tls::load_or_generate(&data, &config.tls)?)
+        };
+        let listener = TcpListener::bind(config.server.listen)
+            .with_context(|| format!("cannot listen on {}", config.server.listen))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let url = format!(
+            "{}://{}",
+            if tls.is_some() { "https" } else { "http" },
+            display_addr(addr)
+        );
+        let state = AppState {
+            db,
+            config: Arc::new(config),
+            mac: MacKey::from_bytes(&key),
+            metrics: Arc::new(Metrics::default()),
+        };
+        Ok(App {
+            state,
+            listener,
+            tls,
+            url,
+            _lock: lock,
+        })
+    }
+
+    /// The base URL the listener answers on, e.g. `https://127.0.0.1:41234`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The SHA-256 fingerprint of the certificate served, when serving HTTPS.
+    pub fn fingerprint(&self) -> Option<&str> {
+        self.tls.as_ref().map(|t| t.fingerprint.as_str())
+    }
+
+    /// PEM of the certificate served, so clients (and tests) can trust it explicitly.
+    pub fn certificate_pem(&self) -> Option<&[u8]> {
+        self.tls.as_ref().map(|t| t.cert_pem.as_slice())
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    /// Serves until `shutdown` is cancelled, then stops accepting and gives in-flight requests the configured grace.
+    pub async fn run_until_stopped(self, shutdown: CancellationToken) -> Result<()> {
+        let grace = Duration::from_secs(self.state.config.server.shutdown_grace_seconds);
+        let https = self.tls.is_some();
+        let service = crate::web::router(self.state.clone(), https)
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let handle: Handle<SocketAddr> = Handle::new();
+        let watcher = handle.clone();
+        tokio::spawn(async move {
+            shutdown.cancelled().await;
+            watcher.graceful_shutdown(Some(grace));
+        });
+        match self.tls {
+            Some(tls) => {
+                let rustls = RustlsConfig::from_pem(tls.cert_pem, tls.key_pem)
+                    .await
+                    .context("the TLS certificate or key is not usable")?;
+                axum_server::from_tcp_rustls(self.listener, rustls)?
+                    .handle(handle)
+                    .serve(service)
+                    .await?;
+            }
+            None => {
+                axum_server::from_tcp(self.listener)?
+                    .handle(handle)
+                    .serve(service)
+                    .await?
+            }
+        }
+        let _ = self
+            .state
+            .db
+            .write(|tx| {
+                tx.execute_batch("PRAGMA optimize")
+                    .map_err(crate::store::StoreError::from)
+            })
+            .await;
+        Ok(())
+    }
+}
+
+fn display_addr(addr: SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        format!("localhost:{}", addr.port())
+    } else {
+        addr.to_string()
+    }
+}
+
+/// Cancels `token` on SIGTERM or Ctrl-C.
+pub fn cancel_on_signal(token: CancellationToken) {
+    tokio::spawn(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            if let Ok(mut term) =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            {
+                tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+            } else {
+                let _ = ctrl_c.await;
+            }
+        }
+        tracing::info!("shutting down: finishing requests in flight");
+        token.cancel();
+    });
+}

@@ -1,0 +1,246 @@
+//! Boot configuration: typed, loaded from `<data>/config.toml` over built-in defaults, then CLI flags; validated
+//! at start with every problem reported at once. Runtime settings (office name, footer) live in the database.
+
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Everything `serve` needs that cannot change without a restart.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub tls: TlsConfig,
+    pub security: SecurityConfig,
+    pub database: DatabaseConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Address to listen on; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// Serve plain HTTP, for use behind a reverse proxy that terminates TLS.
+    pub http: bool,
+    /// Seconds given to in-flight requests after SIGTERM.
+    pub shutdown_grace_seconds: u64,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct TlsConfig {
+    /// PEM certificate chain provided by the operator; replaces the self-signed certificate in `<data>/tls`.
+    pub cert: Option<PathBuf>,
+    /// PEM private key matching `cert`.
+    pub key: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecurityConfig {
+    /// PBKDF2-HMAC-SHA256 iterations for new password hashes (OWASP: at least 600,000).
+    pub pbkdf2_iterations: u32,
+    /// Shortest password accepted for staff accounts.
+    pub password_min_chars: usize,
+    /// Failed sign-ins in a row that lock an account (TCVN 14423 level 3: at most 5).
+    pub lockout_threshold: u32,
+    /// How long a lock caused by failures lasts; an administrator can lift it sooner.
+    pub lockout_minutes: i64,
+    /// Idle time after which a staff session ends (level 3: at most 15).
+    pub staff_idle_minutes: i64,
+    /// Idle time after which an administrator's session ends (level 3: at most 5).
+    pub admin_idle_minutes: i64,
+    /// Absolute lifetime of any session, active or not (ASVS 3.3.2: 12 hours).
+    pub session_max_hours: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// Reader connections; 0 means one per core, at most 8.
+    pub readers: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// `pretty` for a terminal, `json` for log collectors.
+    pub format: String,
+    /// A tracing filter such as `info` or `motcua=debug,tower_http=info`.
+    pub filter: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            server: ServerConfig::default(),
+            tls: TlsConfig::default(),
+            security: SecurityConfig::default(),
+            database: DatabaseConfig { readers: 0 },
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([0, 0, 0, 0], 8443)),
+            http: false,
+            shutdown_grace_seconds: 20,
+            max_body_bytes: 2 * 1024 * 1024,
+        }
+    }
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        Self {
+            pbkdf2_iterations: 600_000,
+            password_min_chars: 12,
+            lockout_threshold: 5,
+            lockout_minutes: 60,
+            staff_idle_minutes: 15,
+            admin_idle_minutes: 5,
+            session_max_hours: 12,
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self { readers: 0 }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            format: "pretty".into(),
+            filter: "info".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Defaults overlaid with `<data>/config.toml` when it exists.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(e) => Err(ConfigError(vec![format!(
+                "cannot read {}: {e}",
+                path.display()
+            )])),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError(vec![e.to_string()]))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Every problem at once, so an operator fixes the file in one go.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let s = &self.security;
+        let mut problems = Vec::new();
+        if s.pbkdf2_iterations < 1_000 {
+            problems.push(
+                "security.pbkdf2_iterations must be at least 1000 (600000 recommended)".to_owned(),
+            );
+        }
+        if !(8..=64).contains(&s.password_min_chars) {
+            problems.push("security.password_min_chars must be between 8 and 64".to_owned());
+        }
+        if !(1..=100).contains(&s.lockout_threshold) {
+            problems.push("security.lockout_threshold must be between 1 and 100".to_owned());
+        }
+        for (name, value) in [
+            ("security.lockout_minutes", s.lockout_minutes),
+            ("security.staff_idle_minutes", s.staff_idle_minutes),
+            ("security.admin_idle_minutes", s.admin_idle_minutes),
+            ("security.session_max_hours", s.session_max_hours),
+        ] {
+            if !(1..=10_000).contains(&value) {
+                problems.push(format!("{name} must be between 1 and 10000"));
+            }
+        }
+        if self.tls.cert.is_some() != self.tls.key.is_some() {
+            problems.push("tls.cert and tls.key must be given together".to_owned());
+        }
+        if !matches!(self.log.format.as_str(), "pretty" | "json") {
+            problems.push("log.format must be \"pretty\" or \"json\"".to_owned());
+        }
+        if self.server.max_body_bytes < 1024 {
+            problems.push("server.max_body_bytes must be at least 1024".to_owned());
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError(problems))
+        }
+    }
+
+    pub fn pbkdf2_iterations(&self) -> NonZeroU32 {
+        NonZeroU32::new(self.security.pbkdf2_iterations).unwrap_or(NonZeroU32::MIN)
+    }
+
+    /// Readers in the pool: the configured number, or one per core capped at 8.
+    pub fn reader_count(&self) -> usize {
+        match self.database.readers {
+            0 => std::thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .min(8),
+            n => n,
+        }
+    }
+
+    /// A configuration for tests: an ephemeral loopback port and a cheap password hash.
+    pub fn for_tests() -> Self {
+        let mut config = Self::default();
+        config.server.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+        config.security.pbkdf2_iterations = 1_000;
+        config
+    }
+
+    /// The documented example printed by `motcua config example`, every key with its default.
+    pub fn example() -> String {
+        format!(
+            "# motcua boot configuration: <data>/config.toml. Every key is optional; shown with its default.\n\
+             # Changes take effect at the next start. Check a file with `motcua config check`.\n\n{}",
+            toml::to_string_pretty(&Self::default()).unwrap_or_default()
+        )
+    }
+}
+
+/// One or more configuration problems, one per line.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", .0.join("\n"))]
+pub struct ConfigError(pub Vec<String>);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_parses_back_to_the_defaults() {
+        assert_eq!(
+            Config::parse(&Config::example()).ok(),
+            Some(Config::default())
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_all_reported() {
+        assert!(Config::parse("[security]\nlockout_treshold = 3\n").is_err());
+        let err =
+            Config::parse("[security]\nlockout_threshold = 0\nstaff_idle_minutes = 0\n").err();
+        assert_eq!(err.map(|e| e.0.len()), Some(2));
+    }
+}

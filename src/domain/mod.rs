@@ -1,0 +1,10 @@
+//! Domain layer: pure types and rules, free of I/O. Imports nothing from the rest of the crate.
+
+pub mod error;
+pub mod ids;
+pub mod org;
+pub mod password;
+pub mod role;
+pub mod text;
+
+pub use error::{DomainError, FieldErrors};

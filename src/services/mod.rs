@@ -1,0 +1,120 @@
+//! Services: every operation that changes data, from any front door (pages, API, CLI, jobs). Each opens one write
+//! transaction, applies the domain rules and appends the audit entry in that same transaction.
+
+pub mod accounts;
+pub mod auth;
+pub mod demo;
+pub mod office;
+pub mod tokens;
+
+use time::OffsetDateTime;
+
+use crate::domain::text::escape_controls;
+use crate::domain::{DomainError, FieldErrors};
+use crate::store::StoreError;
+use crate::store::audit::{self, NewAuditEntry, Outcome};
+
+/// Why an operation did not happen. The web layer maps each variant to a status and a Vietnamese message.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    #[error("account locked")]
+    Locked,
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("session ended after inactivity")]
+    SessionExpired,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ServiceError::NotFound,
+            StoreError::Conflict(name) => ServiceError::Conflict(name),
+            other => ServiceError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<DomainError> for ServiceError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::Invalid(fields) => ServiceError::Invalid(fields),
+            DomainError::NotPermitted => ServiceError::Forbidden,
+        }
+    }
+}
+
+impl ServiceError {
+    /// A single-field validation error.
+    pub fn field(field: &str, code: &str) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.add(field, code);
+        ServiceError::Invalid(errors)
+    }
+}
+
+/// Who is acting and from where, for the audit log.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub actor: String,
+    pub ip: String,
+    pub now: OffsetDateTime,
+}
+
+impl Context {
+    /// An operator at the server's console (`motcua user add`, `motcua demo`).
+    pub fn console(now: OffsetDateTime) -> Self {
+        Self {
+            actor: "cli".to_owned(),
+            ip: "local".to_owned(),
+            now,
+        }
+    }
+
+    pub fn now_text(&self) -> String {
+        crate::store::format_time(self.now)
+    }
+
+    /// Appends an audit entry for this context inside the caller's transaction.
+    pub fn audit(
+        &self,
+        conn: &rusqlite::Connection,
+        action: &'static str,
+        object: &str,
+        outcome: Outcome,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        let entry = NewAuditEntry {
+            actor: escape_controls(&self.actor),
+            ip: escape_controls(&self.ip),
+            action,
+            object: escape_controls(object),
+            outcome,
+            detail: escape_controls(detail),
+        };
+        audit::append(conn, &self.now_text(), &entry).map(|_| ())
+    }
+}
+
+/// Runs CPU-heavy work (password hashing) on a blocking thread, never on the async workers.
+pub(crate) async fn cpu<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ServiceError> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(value) => Ok(value),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(ServiceError::Internal(anyhow::Error::new(e))),
+    }
+}

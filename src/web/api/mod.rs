@@ -1,0 +1,116 @@
+//! The JSON API v1 (`/api/v1`): sign-in for bearer tokens, the caller's identity and the agency catalogue.
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use crate::services::auth::{self, Bearer, SessionKind};
+use crate::store::{StoreError, format_time, org};
+
+use super::error::ApiError;
+use super::extract::{ApiCaller, Client};
+use super::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/auth/login", post(create_token))
+        .route("/api/v1/me", get(show_me))
+        .route("/api/v1/agencies", get(list_agencies))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginRequest {
+    username: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+struct UserView {
+    username: String,
+    full_name: String,
+    roles: Vec<String>,
+    unit: Option<String>,
+}
+
+fn user_view(p: &auth::Principal) -> UserView {
+    UserView {
+        username: p.username.clone(),
+        full_name: p.full_name.clone(),
+        roles: p.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        unit: p.unit_code.clone(),
+    }
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    client: Client,
+    Json(body): Json<LoginRequest>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let ctx = client.context("");
+    let signed_in = auth::sign_in(
+        &state.db,
+        &state.config.security,
+        &ctx,
+        &body.username,
+        &body.password,
+        SessionKind::Api,
+        &client.user_agent,
+    )
+    .await?;
+    Ok(Json(serde_json::json!({
+        "token": signed_in.token,
+        "expires_at": format_time(signed_in.expires_at),
+        "user": user_view(&signed_in.principal),
+    })))
+}
+
+async fn show_me(ApiCaller(bearer): ApiCaller) -> Json<serde_json::Value> {
+    Json(match bearer {
+        Bearer::Staff(p) => serde_json::json!({ "kind": "staff", "user": user_view(&p) }),
+        Bearer::Integration(i) => {
+            serde_json::json!({ "kind": "integration", "name": i.name, "scope": i.scope })
+        }
+    })
+}
+
+#[derive(Serialize)]
+struct AgencyView {
+    #[serde(flatten)]
+    agency: org::Agency,
+    units: Vec<org::Unit>,
+    communes: Vec<org::Commune>,
+}
+
+async fn list_agencies(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    let (agencies, units, communes) = state
+        .db
+        .read(|c| {
+            Ok::<_, StoreError>((
+                org::list_agencies(c)?,
+                org::list_units(c)?,
+                org::list_communes(c)?,
+            ))
+        })
+        .await?;
+    let items: Vec<AgencyView> = agencies
+        .into_iter()
+        .map(|agency| AgencyView {
+            units: units
+                .iter()
+                .filter(|u| u.agency_code == agency.code)
+                .cloned()
+                .collect(),
+            communes: communes
+                .iter()
+                .filter(|c| c.agency_code == agency.code)
+                .cloned()
+                .collect(),
+            agency,
+        })
+        .collect();
+    Ok(Json(
+        serde_json::json!({ "items": items, "next_cursor": null }),
+    ))
+}

@@ -1,0 +1,247 @@
+//! Extractors that put authorization in handler signatures: `StaffSession`, `AdminSession`, `ApiCaller`, plus
+//! `Client` (address and user agent for the audit log) and `CsrfForm`, which refuses a form without a valid token.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, OriginalUri, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
+use serde::de::DeserializeOwned;
+use time::OffsetDateTime;
+
+use crate::domain::role::Role;
+use crate::services::auth::{self, Bearer, Principal, SessionKind};
+use crate::services::{Context, ServiceError};
+
+use super::error::{ApiError, PageError};
+use super::session::{PRE_SESSION_COOKIE, SESSION_COOKIE, csrf_valid};
+use super::state::AppState;
+
+/// Where a request comes from, for the audit log.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+impl Client {
+    /// The audit context for an action by `actor` from this client, now.
+    pub fn context(&self, actor: &str) -> Context {
+        Context {
+            actor: actor.to_owned(),
+            ip: self.ip.clone(),
+            now: OffsetDateTime::now_utc(),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .chars()
+            .take(200)
+            .collect();
+        Ok(Client { ip, user_agent })
+    }
+}
+
+/// A signed-in staff member using the back office in a browser.
+pub struct StaffSession(pub Principal);
+
+/// The paths an account that must change its password may still reach.
+const PASSWORD_CHANGE_PATHS: [&str; 2] = ["/staff/password", "/staff/logout"];
+
+impl<S> FromRequestParts<S> for StaffSession
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let path = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.path().to_owned(), |u| u.path().to_owned());
+        let jar = CookieJar::from_headers(&parts.headers);
+        let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
+            return Err(PageError::SignIn {
+                next: path,
+                expired: false,
+            });
+        };
+        let client = Client::from_request_parts(parts, &state)
+            .await
+            .unwrap_or_else(|e| match e {});
+        let ctx = client.context("");
+        match auth::resolve_session(
+            &state.db,
+            &state.config.security,
+            &ctx,
+            &token,
+            SessionKind::Web,
+        )
+        .await
+        {
+            Ok(principal)
+                if principal.must_change_password
+                    && !PASSWORD_CHANGE_PATHS.contains(&path.as_str()) =>
+            {
+                Err(PageError::ChangePassword)
+            }
+            Ok(principal) => Ok(StaffSession(principal)),
+            Err(ServiceError::SessionExpired) => Err(PageError::SignIn {
+                next: path,
+                expired: true,
+            }),
+            Err(ServiceError::Unauthenticated) => Err(PageError::SignIn {
+                next: path,
+                expired: false,
+            }),
+            Err(e) => Err(PageError::Service(e)),
+        }
+    }
+}
+
+/// A signed-in administrator; anyone else gets 403.
+pub struct AdminSession(pub Principal);
+
+impl<S> FromRequestParts<S> for AdminSession
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let StaffSession(principal) = StaffSession::from_request_parts(parts, state).await?;
+        if principal.has_role(Role::Admin) {
+            Ok(AdminSession(principal))
+        } else {
+            Err(PageError::Service(ServiceError::Forbidden))
+        }
+    }
+}
+
+/// A caller of the JSON API with a bearer token.
+pub struct ApiCaller(pub Bearer);
+
+impl<S> FromRequestParts<S> for ApiCaller
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(ApiError(ServiceError::Unauthenticated))?
+            .to_owned();
+        let client = Client::from_request_parts(parts, &state)
+            .await
+            .unwrap_or_else(|e| match e {});
+        let bearer = auth::resolve_bearer(
+            &state.db,
+            &state.config.security,
+            &client.context(""),
+            &token,
+        )
+        .await?;
+        Ok(ApiCaller(bearer))
+    }
+}
+
+/// A urlencoded form whose `csrf` field matches the session (or pre-session) cookie, from a page of this site.
+/// Anything else is refused with 403 before the handler runs.
+pub struct CsrfForm<T>(pub T);
+
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf: String,
+}
+
+impl<S, T> FromRequest<S> for CsrfForm<T>
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let forbidden = || {
+            (
+                StatusCode::FORBIDDEN,
+                PageError::Service(ServiceError::Forbidden),
+            )
+                .into_response()
+        };
+        let headers = request.headers().clone();
+        if !same_origin(&headers) {
+            return Err(forbidden());
+        }
+        let jar = CookieJar::from_headers(&headers);
+        let binding = jar
+            .get(SESSION_COOKIE)
+            .or_else(|| jar.get(PRE_SESSION_COOKIE))
+            .map(|c| c.value().to_owned());
+        let bytes = axum::body::to_bytes(request.into_body(), state.config.server.max_body_bytes)
+            .await
+            .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+        let field: CsrfField = serde_urlencoded::from_bytes(&bytes).map_err(|_| forbidden())?;
+        match binding {
+            Some(binding) if csrf_valid(&state.mac, &binding, &field.csrf) => {}
+            _ => return Err(forbidden()),
+        }
+        let value = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| StatusCode::UNPROCESSABLE_ENTITY.into_response())?;
+        Ok(CsrfForm(value))
+    }
+}
+
+/// A browser's `Origin` (or `Referer`) must name this host; requests without either (old browsers, curl) rely on
+/// the token alone.
+fn same_origin(headers: &axum::http::HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return true;
+    };
+    let source = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok());
+    match source {
+        None => true,
+        Some(url) => {
+            url.split("://")
+                .nth(1)
+                .map(|rest| rest.split('/').next().unwrap_or_default())
+                == Some(host)
+        }
+    }
+}
+
+/// The body of a form that carries nothing but its CSRF token (sign-out, lock, unlock).
+#[derive(serde::Deserialize)]
+pub struct NoFields {}

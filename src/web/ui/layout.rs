@@ -1,0 +1,119 @@
+//! The page layout: header with the office's name and navigation, main content, and the footer Circular 32/2017
+//! Art. 16 asks for (owning agency, responsible person, address, phone, email). Works at 360 px and without JS.
+
+use maud::{DOCTYPE, Markup, html};
+
+use crate::domain::role::Role;
+use crate::services::auth::Principal;
+use crate::store::settings::OfficeInfo;
+
+/// What the layout needs besides the content: the office, and who is signed in (with the CSRF token for the
+/// sign-out button).
+pub struct PageContext<'a> {
+    pub office: &'a OfficeInfo,
+    pub staff: Option<(&'a Principal, String)>,
+}
+
+fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) " – motcua" }
+            link rel="stylesheet" href="/assets/css/site.css";
+            link rel="icon" href="/assets/img/favicon.svg" type="image/svg+xml";
+        }
+    }
+}
+
+fn office_name(office: &OfficeInfo) -> &str {
+    if office.office_name.is_empty() {
+        "Cổng dịch vụ công"
+    } else {
+        &office.office_name
+    }
+}
+
+/// A full page for an office.
+pub fn page(ctx: &PageContext<'_>, title: &str, body: Markup) -> Markup {
+    let office = ctx.office;
+    html! {
+        (DOCTYPE)
+        html lang="vi" {
+            (head(title))
+            body {
+                a class="skip" href="#main" { "Bỏ qua, đến nội dung chính" }
+                header class="site" {
+                    div class="wrap" {
+                        a class="brand" href="/" {
+                            img src="/assets/img/emblem.svg" alt="" width="40" height="40";
+                            span { span class="kicker" { "Cổng dịch vụ công – Hệ thống một cửa điện tử" } br; strong { (office_name(office)) } }
+                        }
+                        nav aria-label="Điều hướng chính" {
+                            ul {
+                                li { a href="/" { "Trang chủ" } }
+                                @if let Some((staff, csrf)) = &ctx.staff {
+                                    li { a href="/staff" { "Bàn làm việc" } }
+                                    @if staff.has_role(Role::Admin) {
+                                        li { a href="/admin/users" { "Tài khoản" } }
+                                        li { a href="/admin/org" { "Tổ chức" } }
+                                        li { a href="/admin/audit" { "Nhật ký" } }
+                                    }
+                                    li {
+                                        form method="post" action="/staff/logout" class="inline" {
+                                            input type="hidden" name="csrf" value=(csrf);
+                                            button type="submit" class="link" { "Đăng xuất (" (staff.username) ")" }
+                                        }
+                                    }
+                                } @else {
+                                    li { a href="/staff/login" { "Cán bộ đăng nhập" } }
+                                }
+                            }
+                        }
+                    }
+                }
+                main id="main" class="wrap" { (body) }
+                (footer(office))
+            }
+        }
+    }
+}
+
+fn footer(office: &OfficeInfo) -> Markup {
+    let dash = |s: &str| {
+        if s.is_empty() {
+            "Chưa cập nhật".to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
+    html! {
+        footer class="site" {
+            div class="wrap" {
+                p { strong { "Cơ quan chủ quản: " } (dash(&office.owner_agency)) }
+                p { strong { "Chịu trách nhiệm: " } (dash(&office.responsible_person)) }
+                p { strong { "Địa chỉ: " } (dash(&office.address)) }
+                p {
+                    strong { "Điện thoại: " } (dash(&office.phone))
+                    " · "
+                    strong { "Thư điện tử: " }
+                    @if office.email.is_empty() { "Chưa cập nhật" } @else { a href={ "mailto:" (office.email) } { (office.email) } }
+                }
+            }
+        }
+    }
+}
+
+/// A page without office details, for errors raised before the office could be read.
+pub fn bare_page(title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="vi" {
+            (head(title))
+            body {
+                header class="site" { div class="wrap" { a class="brand" href="/" { strong { "Cổng dịch vụ công" } } } }
+                main id="main" class="wrap" { (body) }
+            }
+        }
+    }
+}

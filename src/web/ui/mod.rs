@@ -1,0 +1,5 @@
+//! Page building blocks shared by every web area: the layout with header and footer, form fields, messages.
+
+pub mod form;
+pub mod layout;
+pub mod messages;

@@ -95,7 +95,7 @@ mod tests {
     #[test]
     fn decomposed_and_composed_passwords_normalise_alike() {
         let composed = POLICY.check("Mật khẩu đủ dài", "u").ok();
-        let decomposed = normalise_attempt("M\u{61}\u{302}\u{323}t kha\u{309}\u{302}u đủ dài");
+        let decomposed = normalise_attempt("M\u{61}\u{302}\u{323}t kha\u{302}\u{309}u đủ dài");
         assert_eq!(composed, decomposed);
     }
 }

@@ -1,0 +1,191 @@
+//! `TestApp`: the real application over a temp data directory, served over HTTPS on an ephemeral port, with a
+//! client that trusts exactly its self-signed certificate.
+
+use motcua::app::App;
+use motcua::config::Config;
+use motcua::datadir::DataDir;
+use motcua::services::{Context, accounts};
+use motcua::store::Db;
+use tokio_util::sync::CancellationToken;
+
+pub const PASSWORD: &str = "Mật khẩu đủ dài 2026";
+
+pub struct TestApp {
+    pub url: String,
+    pub db: Db,
+    pub config: Config,
+    pub cert_pem: Vec<u8>,
+    pub data: DataDir,
+    shutdown: CancellationToken,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(Config::for_tests()).await
+    }
+
+    pub async fn spawn_with(config: Config) -> TestApp {
+        if std::env::var_os("TEST_LOG").is_some() {
+            motcua::telemetry::init("pretty", "debug");
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = DataDir::new(dir.path().join("data"));
+        motcua::maintenance::init_layout(&data, &config).expect("init");
+        let app = App::build(data.clone(), config.clone())
+            .await
+            .expect("build app");
+        let url = app.url().to_owned();
+        let db = app.db().clone();
+        let cert_pem = app.certificate_pem().expect("https").to_vec();
+        let shutdown = CancellationToken::new();
+        tokio::spawn(app.run_until_stopped(shutdown.clone()));
+        let test = TestApp {
+            url,
+            db,
+            config,
+            cert_pem,
+            data,
+            shutdown,
+            _dir: dir,
+        };
+        test.add_unit().await;
+        test
+    }
+
+    async fn add_unit(&self) {
+        self.db
+            .write(|tx| {
+                tx.execute_batch(
+                    "INSERT INTO agencies(code, name, level) VALUES ('H40.12', 'UBND huyện Thử', 'district');
+                     INSERT INTO units(code, agency_code, name, kind) VALUES ('H40.12.1', 'H40.12', 'Bộ phận một cửa', 'one_stop');
+                     INSERT INTO units(code, agency_code, name, kind) VALUES ('H40.12.2', 'H40.12', 'Phòng Tư pháp', 'specialist');
+                     INSERT INTO settings(key, value) VALUES ('office_name', 'UBND huyện Thử'), ('owner_agency', 'Văn phòng UBND huyện Thử'),
+                       ('responsible_person', 'Chánh Văn phòng'), ('address', 'Số 1 đường Lý Thái Tổ'), ('phone', '0222 000 000'),
+                       ('email', 'motcua@thu.example.vn');",
+                )
+                .map_err(motcua::store::StoreError::from)
+            })
+            .await
+            .expect("seed organisation");
+    }
+
+    /// Creates a staff account through the same service the admin page uses.
+    pub async fn add_staff(&self, username: &str, roles: &str, must_change: bool) {
+        let form = accounts::NewStaffForm {
+            username: username.into(),
+            full_name: "Nguyễn Văn Thử".into(),
+            roles: roles.into(),
+            unit: if roles == "admin" {
+                String::new()
+            } else {
+                "H40.12.1".into()
+            },
+            password: PASSWORD.into(),
+        };
+        accounts::create_staff(
+            &self.db,
+            &self.config.security,
+            &Context::console(time::OffsetDateTime::now_utc()),
+            form,
+            must_change,
+        )
+        .await
+        .expect("create staff");
+    }
+
+    /// A browser-like client: cookie store, no automatic redirects, trusts only this app's certificate.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .add_root_certificate(reqwest::Certificate::from_pem(&self.cert_pem).expect("pem"))
+            .tls_built_in_root_certs(false)
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+
+    /// Runs SQL against the live database (to simulate time passing or tampering).
+    pub async fn sql(&self, sql: &'static str) {
+        self.db
+            .write(move |tx| {
+                tx.execute_batch(sql)
+                    .map_err(motcua::store::StoreError::from)
+            })
+            .await
+            .expect("sql");
+    }
+
+    pub async fn scalar(&self, sql: &'static str) -> i64 {
+        self.db
+            .read(move |c| {
+                c.query_row(sql, [], |r| r.get(0))
+                    .map_err(motcua::store::StoreError::from)
+            })
+            .await
+            .expect("scalar")
+    }
+
+    /// GETs a page and returns the CSRF token of its first form.
+    pub async fn csrf(&self, client: &reqwest::Client, path: &str) -> String {
+        let html = client
+            .get(self.at(path))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("body");
+        csrf_in(&html)
+    }
+
+    /// Signs in through the login form; returns the response to the POST.
+    pub async fn sign_in(
+        &self,
+        client: &reqwest::Client,
+        username: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let csrf = self.csrf(client, "/staff/login").await;
+        client
+            .post(self.at("/staff/login"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", username),
+                ("password", password),
+                ("next", "/staff"),
+            ])
+            .send()
+            .await
+            .expect("post login")
+    }
+}
+
+pub fn csrf_in(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse("input[name=csrf]").expect("selector");
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .expect("a csrf field")
+        .to_owned()
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}

@@ -396,7 +396,7 @@ async fn user(data: &DataDir, config: &Config, ctx: &Context, command: UserComma
             println!("unlocked {username}");
         }
         UserCommand::List { json } => {
-            let accounts = db.read(|c| store::staff::list(c)).await?;
+            let accounts = db.read(store::staff::list).await?;
             if json {
                 let items: Vec<_> = accounts
                     .iter()

@@ -61,6 +61,7 @@ pub struct SecurityConfig {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
+#[derive(Default)]
 pub struct DatabaseConfig {
     /// Reader connections; 0 means one per core, at most 8.
     pub readers: usize,
@@ -112,11 +113,6 @@ impl Default for SecurityConfig {
     }
 }
 
-impl Default for DatabaseConfig {
-    fn default() -> Self {
-        Self { readers: 0 }
-    }
-}
 
 impl Default for LogConfig {
     fn default() -> Self {

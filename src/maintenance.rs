@@ -123,7 +123,7 @@ fn walk(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
         let path = entry.path();
         if entry.file_type()?.is_dir() {
             walk(base, &path, out)?;
-        } else if entry.file_type()?.is_file() && !path.extension().is_some_and(|e| e == "tmp") {
+        } else if entry.file_type()?.is_file() && path.extension().is_none_or(|e| e != "tmp") {
             out.push(
                 path.strip_prefix(base)
                     .map(Path::to_path_buf)
@@ -147,7 +147,7 @@ pub fn backup(data: &DataDir, out: &Path) -> Result<Manifest> {
     let snapshot = staging.path().join("motcua.db");
     {
         let conn = rusqlite::Connection::open_with_flags(
-            &data.database(),
+            data.database(),
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
@@ -325,7 +325,7 @@ pub fn doctor(data: &DataDir, config: &Config) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();
     let mut add = |check, ok, detail: String| findings.push(Finding { check, ok, detail });
     let conn = rusqlite::Connection::open_with_flags(
-        &data.database(),
+        data.database(),
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
     )?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;

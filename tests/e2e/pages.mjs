@@ -1,7 +1,7 @@
 // Browser end-to-end walk of the motcua web pages, as a person would use them.
 //
 //   BASE_URL=https://127.0.0.1:PORT ADMIN_USER=quantri OFFICER_USER=motcua.canbo1 PASSWORD='…' \
-//     [SCREENSHOT_DIR=dir] [CHROMIUM=/usr/bin/chromium] node tests/e2e/pages.mjs
+//     [SCREENSHOT_DIR=dir] [CHROMIUM=/usr/bin/chromium] [AXE_ALLOW=rule-id,…] node tests/e2e/pages.mjs
 //
 // At a 360x740 phone and a 1280x800 desktop viewport it opens the portal home and the staff sign-in page, signs
 // in as an officer by typing into the labelled fields, checks the desk, checks that /admin/users is refused,
@@ -34,6 +34,8 @@ const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR || '';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const NEW_PASSWORD = 'Một mật khẩu đủ dài 2026';
 const RUN_ID = Date.now();
+// Axe rule ids to report as notes instead of failures while a known fix is pending (comma-separated, default none).
+const AXE_ALLOW = new Set((process.env.AXE_ALLOW || '').split(',').map((s) => s.trim()).filter(Boolean));
 
 if (SCREENSHOT_DIR) mkdirSync(SCREENSHOT_DIR, { recursive: true });
 
@@ -92,7 +94,9 @@ function watch(page) {
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    // Chromium logs every 4xx/5xx as "Failed to load resource", the page's own 403/404 included; failed
+    // subresources are already caught by the response listener above.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console error: ${m.text()}`);
   });
   return {
     take() {
@@ -148,9 +152,10 @@ async function audit(page, vp, label, watcher) {
         summary: v.nodes[0] ? v.nodes[0].failureSummary : '',
       }));
     });
-    const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    const bad = result.filter((v) => (v.impact === 'serious' || v.impact === 'critical') && !AXE_ALLOW.has(v.id));
     for (const v of result.filter((x) => !bad.includes(x))) {
-      console.log(`  note ${where}: axe ${v.impact} ${v.id} (${v.help}) at ${v.nodes.slice(0, 3).join(', ')}`);
+      const allowed = AXE_ALLOW.has(v.id) ? ' [allowed by AXE_ALLOW]' : '';
+      console.log(`  note ${where}: axe ${v.impact} ${v.id} (${v.help}) at ${v.nodes.slice(0, 3).join(', ')}${allowed}`);
     }
     return bad
       .map((v) => `[${v.impact}] ${v.id}: ${v.help} at ${v.nodes.slice(0, 4).join(', ')}${v.nodes.length > 4 ? ` (+${v.nodes.length - 4})` : ''} — ${v.summary}`)

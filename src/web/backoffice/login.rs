@@ -55,7 +55,7 @@ async fn login_page(
     next: &str,
     message: Option<(&str, &str)>,
 ) -> Result<Markup, PageError> {
-    let office = state.db.read(|c| settings::get_office(c)).await?;
+    let office = state.db.read(settings::get_office).await?;
     let body = html! {
         h1 { "Đăng nhập hệ thống một cửa" }
         @if let Some((class, text)) = message { div class={ "alert " (class) } role="alert" { (text) } }

@@ -34,7 +34,7 @@ async fn show_desk(
     State(state): State<AppState>,
     StaffSession(me): StaffSession,
 ) -> Result<Markup, PageError> {
-    let office = state.db.read(|c| settings::get_office(c)).await?;
+    let office = state.db.read(settings::get_office).await?;
     let csrf = csrf_token(&state.mac, &me.token);
     let roles = me
         .roles
@@ -78,7 +78,7 @@ async fn password_page(
     errors: &FieldErrors,
     done: bool,
 ) -> Result<Markup, PageError> {
-    let office = state.db.read(|c| settings::get_office(c)).await?;
+    let office = state.db.read(settings::get_office).await?;
     let csrf = csrf_token(&state.mac, &me.token);
     let min = state.config.security.password_min_chars;
     let body = html! {

@@ -16,7 +16,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn show_home(State(state): State<AppState>) -> Result<Markup, PageError> {
-    let office = state.db.read(|c| settings::get_office(c)).await?;
+    let office = state.db.read(settings::get_office).await?;
     let ctx = PageContext {
         office: &office,
         staff: None,

@@ -113,7 +113,6 @@ impl Default for SecurityConfig {
     }
 }
 
-
 impl Default for LogConfig {
     fn default() -> Self {
         Self {

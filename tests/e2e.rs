@@ -43,7 +43,11 @@ fn a_person_can_use_every_page_in_chromium_without_serious_accessibility_problem
         .expect("run node");
     let _ = server.kill();
     let _ = server.wait();
-    let report = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
     println!("{report}");
     assert!(run.status.success(), "the browser pass failed:\n{report}");
 }

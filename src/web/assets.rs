@@ -22,7 +22,8 @@ pub async fn serve_asset(Path(path): Path<String>, headers: HeaderMap) -> Respon
     let headers = [
         (header::CONTENT_TYPE, file.metadata.mimetype().to_owned()),
         (header::ETAG, etag),
-        (header::CACHE_CONTROL, "public, max-age=86400".to_owned()),
+        // Revalidate every time: after an upgrade the ETag changes and browsers fetch the new file at once.
+        (header::CACHE_CONTROL, "no-cache".to_owned()),
     ];
     (headers, file.data).into_response()
 }

@@ -14,7 +14,7 @@ use super::error::PageError;
 use super::extract::AdminSession;
 use super::session::csrf_token;
 use super::state::AppState;
-use super::ui::layout::{PageContext, page};
+use super::ui::layout::{PageContext, page, scroll_table};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -51,11 +51,11 @@ async fn show_org(
                 h2 { (agency.name) " " span class="badge" { (agency.code) } @if agency.is_demo { " " span class="badge" { "dữ liệu mẫu" } } }
                 @let agency_units: Vec<_> = units.iter().filter(|u| u.agency_code == agency.code).collect();
                 @if !agency_units.is_empty() {
-                    div class="table-wrap" { table {
+                    (scroll_table(&format!("Đơn vị trực thuộc {}", agency.name), html! { table {
                         caption class="muted" { "Đơn vị trực thuộc" }
                         thead { tr { th scope="col" { "Mã" } th scope="col" { "Tên đơn vị" } th scope="col" { "Loại" } } }
                         tbody { @for u in agency_units { tr { td { code { (u.code) } } td { (u.name) } td { (crate::domain::org::UnitKind::parse(&u.kind).map_or("", |k| k.label())) } } } }
-                    } }
+                    } }))
                 }
                 @let agency_communes: Vec<_> = communes.iter().filter(|c| c.agency_code == agency.code).collect();
                 @if !agency_communes.is_empty() {
@@ -104,13 +104,13 @@ async fn show_audit(
             ChainCheck::Intact { rows } => div class="alert ok" role="status" { "Chuỗi băm toàn vẹn: " (rows) " bản ghi, không bản ghi nào bị sửa hoặc xóa." },
             ChainCheck::BrokenAt { id, .. } => div class="alert error" role="alert" { "Chuỗi băm bị phá vỡ tại bản ghi số " (id) ": nhật ký đã bị can thiệp." },
         }
-        div class="table-wrap" { table {
+        (scroll_table("Nhật ký hệ thống", html! { table {
             thead { tr { th scope="col" { "#" } th scope="col" { "Thời gian (UTC)" } th scope="col" { "Người thực hiện" } th scope="col" { "Địa chỉ" } th scope="col" { "Hành động" } th scope="col" { "Đối tượng" } th scope="col" { "Kết quả" } th scope="col" { "Chi tiết" } } }
             tbody { @for r in &rows { tr {
                 td { (r.id) } td { (r.at) } td { (r.actor) } td { (r.ip) } td { code { (r.action) } } td { (r.object) }
                 td { span class={ "badge " @if r.outcome == "ok" { "good" } @else { "bad" } } { (r.outcome) } } td { (r.detail) }
             } } }
-        } }
+        } }))
         @if let Some(last) = rows.last().filter(|_| rows.len() as i64 == AUDIT_PAGE) {
             p { a href={ "/admin/audit?before=" (last.id) } { "Các bản ghi cũ hơn" } }
         }

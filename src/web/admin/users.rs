@@ -16,7 +16,7 @@ use super::super::extract::{AdminSession, Client, CsrfForm};
 use super::super::session::csrf_token;
 use super::super::state::AppState;
 use super::super::ui::form::{Field, csrf_input, error_summary, field};
-use super::super::ui::layout::{PageContext, page};
+use super::super::ui::layout::{PageContext, page, scroll_table};
 use crate::services::auth::Principal;
 
 #[derive(serde::Deserialize, Default)]
@@ -55,7 +55,7 @@ async fn users_page(
     let body = html! {
         h1 { "Tài khoản cán bộ" }
         @if let Some(text) = notice { div class="alert ok" role="status" { (text) } }
-        div class="table-wrap" { table {
+        (scroll_table("Danh sách tài khoản", html! { table {
             thead { tr { th scope="col" { "Tên đăng nhập" } th scope="col" { "Họ và tên" } th scope="col" { "Vai trò" } th scope="col" { "Đơn vị" } th scope="col" { "Trạng thái" } th scope="col" { "Thao tác" } } }
             tbody { @for a in &accounts { tr {
                 td { code { (a.username) } } td { (a.full_name) }
@@ -63,14 +63,16 @@ async fn users_page(
                 td { (a.unit_name.as_deref().unwrap_or("—")) }
                 td { @if is_locked(a, &now) { span class="badge bad" { "Đang khóa" } } @else { span class="badge good" { "Hoạt động" } } }
                 td {
+                    @if a.username == me.username { span class="muted" { "Tài khoản của bạn" } } @else {
                     @let action = if is_locked(a, &now) { "unlock" } else { "lock" };
                     form method="post" action={ "/admin/users/" (a.username) "/" (action) } class="inline" {
                         (csrf_input(&csrf))
                         button type="submit" class="secondary" { @if action == "lock" { "Khóa" } @else { "Mở khóa" } span class="skip" { " " (a.username) } }
                     }
+                    }
                 }
             } } }
-        } }
+        } }))
         h2 id="new-user" { "Thêm tài khoản" }
         (error_summary(errors))
         form method="post" action="/admin/users" class="card" aria-labelledby="new-user" novalidate {
@@ -159,6 +161,10 @@ pub async fn lock_user(
     Path(username): Path<String>,
     CsrfForm(_): CsrfForm<super::super::extract::NoFields>,
 ) -> Result<Response, PageError> {
+    if username == me.username {
+        // An administrator locking their own account would leave the office without one.
+        return Err(ServiceError::Forbidden.into());
+    }
     accounts::lock(&state.db, &client.context(&me.username), &username).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }

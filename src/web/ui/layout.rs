@@ -117,3 +117,8 @@ pub fn bare_page(title: &str, body: Markup) -> Markup {
         }
     }
 }
+
+/// A table that may scroll sideways on a phone: a labelled, focusable region so keyboard users can scroll it.
+pub fn scroll_table(label: &str, table: Markup) -> Markup {
+    html! { div class="table-wrap" tabindex="0" role="region" aria-label=(label) { (table) } }
+}

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::password::PasswordPolicy;
+
 /// Everything `serve` needs that cannot change without a restart.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -59,9 +61,8 @@ pub struct SecurityConfig {
     pub session_max_hours: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields, default)]
-#[derive(Default)]
 pub struct DatabaseConfig {
     /// Reader connections; 0 means one per core, at most 8.
     pub readers: usize,
@@ -109,6 +110,20 @@ impl Default for SecurityConfig {
             staff_idle_minutes: 15,
             admin_idle_minutes: 5,
             session_max_hours: 12,
+        }
+    }
+}
+
+impl SecurityConfig {
+    /// The PBKDF2 cost for new hashes (validation keeps it at 1000 or more).
+    pub fn pbkdf2_cost(&self) -> NonZeroU32 {
+        NonZeroU32::new(self.pbkdf2_iterations).unwrap_or(NonZeroU32::MIN)
+    }
+
+    /// The rule every new staff password must pass.
+    pub fn password_policy(&self) -> PasswordPolicy {
+        PasswordPolicy {
+            min_chars: self.password_min_chars,
         }
     }
 }
@@ -180,10 +195,6 @@ impl Config {
         } else {
             Err(ConfigError(problems))
         }
-    }
-
-    pub fn pbkdf2_iterations(&self) -> NonZeroU32 {
-        NonZeroU32::new(self.security.pbkdf2_iterations).unwrap_or(NonZeroU32::MIN)
     }
 
     /// Readers in the pool: the configured number, or one per core capped at 8.

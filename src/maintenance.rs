@@ -397,7 +397,7 @@ pub fn doctor(data: &DataDir, config: &Config) -> Result<Vec<Finding>> {
             );
         }
     }
-    match crate::tls::load_or_generate_readonly(data, &config.tls) {
+    match crate::tls::configured_fingerprint(data, &config.tls) {
         Ok(fingerprint) => add("tls", true, format!("certificate SHA-256 {fingerprint}")),
         Err(e) => add("tls", false, format!("{e:#}")),
     }

@@ -2,7 +2,7 @@
 //! start and kept in `<data>/tls` so its fingerprint stays the same across restarts.
 
 use std::net::IpAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair, SanType};
@@ -17,25 +17,35 @@ pub struct TlsMaterial {
     pub cert_pem: Vec<u8>,
     pub key_pem: Vec<u8>,
     pub fingerprint: String,
-    pub self_signed: bool,
+}
+
+/// The certificate and key files `serve` uses: the operator's when configured, otherwise `<data>/tls/`.
+fn files(data: &DataDir, config: &TlsConfig) -> (PathBuf, PathBuf) {
+    match (&config.cert, &config.key) {
+        (Some(cert), Some(key)) => (cert.clone(), key.clone()),
+        _ => (
+            data.tls_dir().join("cert.pem"),
+            data.tls_dir().join("key.pem"),
+        ),
+    }
 }
 
 /// Loads the operator's certificate, or the stored self-signed one, generating it on first start.
 pub fn load_or_generate(data: &DataDir, config: &TlsConfig) -> Result<TlsMaterial> {
-    if let (Some(cert), Some(key)) = (&config.cert, &config.key) {
-        return load(cert, key, false);
-    }
-    let (cert, key) = (
-        data.tls_dir().join("cert.pem"),
-        data.tls_dir().join("key.pem"),
-    );
-    if !cert.exists() || !key.exists() {
+    let (cert, key) = files(data, config);
+    if config.cert.is_none() && (!cert.exists() || !key.exists()) {
         generate_self_signed(data)?;
     }
-    load(&cert, &key, true)
+    load(&cert, &key)
 }
 
-fn load(cert: &Path, key: &Path, self_signed: bool) -> Result<TlsMaterial> {
+/// The fingerprint of the certificate `serve` would use, without generating one (for `doctor`).
+pub fn configured_fingerprint(data: &DataDir, config: &TlsConfig) -> Result<String> {
+    let (cert, key) = files(data, config);
+    load(&cert, &key).map(|m| m.fingerprint)
+}
+
+fn load(cert: &Path, key: &Path) -> Result<TlsMaterial> {
     let cert_pem = std::fs::read(cert)
         .with_context(|| format!("cannot read certificate {}", cert.display()))?;
     let key_pem =
@@ -45,7 +55,6 @@ fn load(cert: &Path, key: &Path, self_signed: bool) -> Result<TlsMaterial> {
         cert_pem,
         key_pem,
         fingerprint,
-        self_signed,
     })
 }
 
@@ -109,16 +118,4 @@ fn generate_self_signed(data: &DataDir) -> Result<()> {
     )?;
     write_private(&data.tls_dir().join("cert.pem"), cert.pem().as_bytes())?;
     Ok(())
-}
-
-/// The fingerprint of the certificate `serve` would use, without generating one (for `doctor`).
-pub fn load_or_generate_readonly(data: &DataDir, config: &TlsConfig) -> Result<String> {
-    let (cert, key) = match (&config.cert, &config.key) {
-        (Some(cert), Some(key)) => (cert.clone(), key.clone()),
-        _ => (
-            data.tls_dir().join("cert.pem"),
-            data.tls_dir().join("key.pem"),
-        ),
-    };
-    load(&cert, &key, false).map(|m| m.fingerprint)
 }

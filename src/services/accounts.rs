@@ -5,12 +5,11 @@ use crate::crypto::hash_password;
 use crate::domain::FieldErrors;
 use crate::domain::ids::{PersonName, StaffId, Username};
 use crate::domain::org::UnitCode;
-use crate::domain::password::PasswordPolicy;
 use crate::domain::role::{Role, parse_roles};
 use crate::store::audit::Outcome;
 use crate::store::{Db, org, sessions, staff};
 
-use super::{Context, ServiceError, cpu};
+use super::{Context, ServiceError, cpu, on_conflict};
 
 /// A new account as typed in a form or on the command line, before parsing.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -46,9 +45,7 @@ pub async fn create_staff(
     } else {
         errors.take("unit", UnitCode::parse(&form.unit))
     };
-    let policy = PasswordPolicy {
-        min_chars: security.password_min_chars,
-    };
+    let policy = security.password_policy();
     let password = errors.take(
         "password",
         policy.check(&form.password, username.as_ref().map_or("", |u| u.as_str())),
@@ -66,14 +63,8 @@ pub async fn create_staff(
     else {
         return Err(ServiceError::Invalid(FieldErrors::new()));
     };
-    let iterations = security.pbkdf2_iterations;
-    let hash = cpu(move || {
-        hash_password(
-            &password,
-            std::num::NonZeroU32::new(iterations).unwrap_or(std::num::NonZeroU32::MIN),
-        )
-    })
-    .await?;
+    let cost = security.pbkdf2_cost();
+    let hash = cpu(move || hash_password(&password, cost)).await?;
     let ctx = ctx.clone();
     db.write(move |tx| {
         if let Some(unit) = &unit
@@ -91,10 +82,7 @@ pub async fn create_staff(
             must_change_password,
             now: &now,
         };
-        let id = staff::insert(tx, &new).map_err(|e| match ServiceError::from(e) {
-            ServiceError::Conflict(_) => ServiceError::field("username", "username.taken"),
-            other => other,
-        })?;
+        let id = staff::insert(tx, &new).map_err(on_conflict("username", "username.taken"))?;
         let role_list = roles
             .iter()
             .map(|r| r.as_str())
@@ -125,20 +113,12 @@ pub async fn set_password(
     keep_session: Option<i64>,
 ) -> Result<(), ServiceError> {
     let username = Username::parse(username).map_err(|_| ServiceError::NotFound)?;
-    let policy = PasswordPolicy {
-        min_chars: security.password_min_chars,
-    };
+    let policy = security.password_policy();
     let password = policy
         .check(new_password, username.as_str())
         .map_err(|code| ServiceError::field("password", code))?;
-    let iterations = security.pbkdf2_iterations;
-    let hash = cpu(move || {
-        hash_password(
-            &password,
-            std::num::NonZeroU32::new(iterations).unwrap_or(std::num::NonZeroU32::MIN),
-        )
-    })
-    .await?;
+    let cost = security.pbkdf2_cost();
+    let hash = cpu(move || hash_password(&password, cost)).await?;
     let ctx = ctx.clone();
     db.write(move |tx| {
         let account =
@@ -162,9 +142,13 @@ pub async fn set_password(
     .await
 }
 
-/// Locks an account until an administrator unlocks it, ending its sessions at once.
+/// Locks an account until an administrator unlocks it, ending its sessions at once. Nobody may lock their own
+/// account: an administrator doing so would leave the office without one.
 pub async fn lock(db: &Db, ctx: &Context, username: &str) -> Result<(), ServiceError> {
     let username = Username::parse(username).map_err(|_| ServiceError::NotFound)?;
+    if username.as_str() == ctx.actor {
+        return Err(ServiceError::Forbidden);
+    }
     let ctx = ctx.clone();
     db.write(move |tx| {
         let account =
@@ -225,9 +209,7 @@ pub async fn change_own_password(
     if !right {
         errors.add("current_password", "password.wrong");
     }
-    let policy = PasswordPolicy {
-        min_chars: security.password_min_chars,
-    };
+    let policy = security.password_policy();
     if let Err(code) = policy.check(new_password, &account.username) {
         errors.add("new_password", code);
     } else if new_password != confirm {

@@ -1,8 +1,6 @@
 //! Staff sign-in and sessions: constant-work credential checks, lockout after repeated failures, idle and absolute
 //! session limits, and bearer tokens for the API. Every decision is written to the audit log.
 
-use std::num::NonZeroU32;
-
 use time::{Duration, OffsetDateTime};
 
 use crate::config::SecurityConfig;
@@ -108,17 +106,13 @@ pub async fn sign_in(
         || decoy_hash(security.pbkdf2_iterations),
         |a| a.password_hash.clone(),
     );
-    let target = security.pbkdf2_iterations;
+    let target = security.pbkdf2_cost();
     let (verified, rehash) = cpu(move || {
         let ok = password
             .as_deref()
             .is_some_and(|p| verify_password(p, &stored));
-        let stale = password_iterations(&stored).is_some_and(|it| it < target);
-        let rehash = (ok && stale).then(|| {
-            password
-                .as_deref()
-                .map(|p| hash_password(p, NonZeroU32::new(target).unwrap_or(NonZeroU32::MIN)))
-        });
+        let stale = password_iterations(&stored).is_some_and(|it| it < target.get());
+        let rehash = (ok && stale).then(|| password.as_deref().map(|p| hash_password(p, target)));
         (ok, rehash.flatten())
     })
     .await?;

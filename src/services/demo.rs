@@ -117,10 +117,8 @@ pub async fn load(
         return Ok(None);
     }
     // Checked before anything is written, so a refused password leaves no half-made office behind.
-    let policy = crate::domain::password::PasswordPolicy {
-        min_chars: security.password_min_chars,
-    };
-    policy
+    security
+        .password_policy()
         .check(password, "demo")
         .map_err(|code| ServiceError::field("password", code))?;
     let ctx_org = ctx.clone();

@@ -65,6 +65,18 @@ impl ServiceError {
     }
 }
 
+/// Maps a unique-constraint conflict to a field error the person can fix ("this username is taken"); other
+/// storage errors keep their meaning. Use as `.map_err(on_conflict("username", "username.taken"))`.
+pub(crate) fn on_conflict(
+    field: &'static str,
+    code: &'static str,
+) -> impl FnOnce(StoreError) -> ServiceError {
+    move |e| match ServiceError::from(e) {
+        ServiceError::Conflict(_) => ServiceError::field(field, code),
+        other => other,
+    }
+}
+
 /// Who is acting and from where, for the audit log.
 #[derive(Debug, Clone)]
 pub struct Context {

@@ -6,7 +6,7 @@ use crate::store::Db;
 use crate::store::api_tokens;
 use crate::store::audit::Outcome;
 
-use super::{Context, ServiceError};
+use super::{Context, ServiceError, on_conflict};
 
 /// The scopes an integration token may carry.
 pub const SCOPES: [&str; 3] = ["read", "intake", "reports"];
@@ -28,12 +28,8 @@ pub async fn create(
     let token = format!("mc_{}", random_token(32));
     let (hash, scope, ctx) = (sha256_hex(token.as_bytes()), scope.to_owned(), ctx.clone());
     db.write(move |tx| {
-        api_tokens::insert(tx, &name, &scope, &hash, &ctx.now_text()).map_err(|e| {
-            match ServiceError::from(e) {
-                ServiceError::Conflict(_) => ServiceError::field("name", "token_name.taken"),
-                other => other,
-            }
-        })?;
+        api_tokens::insert(tx, &name, &scope, &hash, &ctx.now_text())
+            .map_err(on_conflict("name", "token_name.taken"))?;
         ctx.audit(
             tx,
             "token.create",

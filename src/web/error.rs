@@ -54,12 +54,12 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let error = match self {
             PageError::SignIn { next, expired } => {
-                let next = urlencode(&next);
-                let to = if expired {
-                    format!("/staff/login?expired=1&next={next}")
+                let query = if expired {
+                    serde_urlencoded::to_string([("expired", "1"), ("next", next.as_str())])
                 } else {
-                    format!("/staff/login?next={next}")
+                    serde_urlencoded::to_string([("next", next.as_str())])
                 };
+                let to = format!("/staff/login?{}", query.unwrap_or_default());
                 return Redirect::to(&to).into_response();
             }
             PageError::ChangePassword => return Redirect::to("/staff/password").into_response(),
@@ -203,17 +203,4 @@ pub async fn log_errors(request: Request, next: Next) -> Response {
         tracing::error!(reference = %report.reference, error = %report.message, "request failed");
     }
     response
-}
-
-/// Percent-encodes a path for a `next=` query parameter.
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

@@ -37,10 +37,8 @@ impl Client {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Client {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+impl Client {
+    fn from_parts(parts: &Parts) -> Self {
         let ip = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -53,7 +51,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
             .chars()
             .take(200)
             .collect();
-        Ok(Client { ip, user_agent })
+        Client { ip, user_agent }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Client::from_parts(parts))
     }
 }
 
@@ -83,9 +89,7 @@ where
                 expired: false,
             });
         };
-        let client = Client::from_request_parts(parts, &state)
-            .await
-            .unwrap_or_else(|e| match e {});
+        let client = Client::from_parts(parts);
         let ctx = client.context("");
         match auth::resolve_session(
             &state.db,
@@ -157,9 +161,7 @@ where
             .filter(|t| !t.is_empty())
             .ok_or(ApiError(ServiceError::Unauthenticated))?
             .to_owned();
-        let client = Client::from_request_parts(parts, &state)
-            .await
-            .unwrap_or_else(|e| match e {});
+        let client = Client::from_parts(parts);
         let bearer = auth::resolve_bearer(
             &state.db,
             &state.config.security,

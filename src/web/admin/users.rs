@@ -161,10 +161,6 @@ pub async fn lock_user(
     Path(username): Path<String>,
     CsrfForm(_): CsrfForm<super::super::extract::NoFields>,
 ) -> Result<Response, PageError> {
-    if username == me.username {
-        // An administrator locking their own account would leave the office without one.
-        return Err(ServiceError::Forbidden.into());
-    }
     accounts::lock(&state.db, &client.context(&me.username), &username).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }

@@ -1,10 +1,13 @@
 //! The command line, run as the built binary: init, user add, serve, backup, restore, doctor, config.
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_motcua");
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use common::{BIN, Server};
+
 const PASSWORD: &str = "Mật khẩu đủ dài 2026";
 
 fn motcua(data: &Path, args: &[&str]) -> Output {
@@ -44,38 +47,8 @@ fn text(o: &Output) -> String {
     )
 }
 
-/// A running `serve`, killed when dropped.
-struct Server(Child, String);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn serve(data: &Path, extra: &[&str]) -> Server {
-    let mut child = Command::new(BIN)
-        .arg("--data")
-        .arg(data)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(extra)
-        .env("MOTCUA_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn serve");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let url = loop {
-        let line = lines
-            .next()
-            .expect("serve printed its address")
-            .expect("line");
-        if let Some(url) = line.strip_prefix("listening on ") {
-            break url.to_owned();
-        }
-    };
-    Server(child, url)
+    Server::start(data, "serve", extra, &[])
 }
 
 fn init_with_admin(dir: &Path) -> std::path::PathBuf {
@@ -176,30 +149,51 @@ async fn serve_prints_its_url_and_fingerprint_and_answers_over_https() {
     let dir = tempfile::tempdir().expect("tmp");
     let data = init_with_admin(dir.path());
     let server = serve(&data, &[]);
-    assert!(server.1.starts_with("https://127.0.0.1:"), "{}", server.1);
+    assert!(
+        server.url.starts_with("https://127.0.0.1:"),
+        "{}",
+        server.url
+    );
     let cert = std::fs::read(data.join("tls/cert.pem")).expect("cert");
+    let fingerprint = motcua::tls::fingerprint(&cert).expect("fingerprint");
+    assert!(
+        server
+            .printed
+            .contains(&format!("certificate SHA-256 fingerprint: {fingerprint}")),
+        "{}",
+        server.printed
+    );
     let client = reqwest::Client::builder()
         .add_root_certificate(reqwest::Certificate::from_pem(&cert).expect("pem"))
         .tls_built_in_root_certs(false)
         .build()
         .expect("client");
-    let health: serde_json::Value = client
-        .get(format!("{}/healthz", server.1))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(health["status"], "ok");
+    assert_eq!(health(&client, &server.url).await["status"], "ok");
 }
 
-#[test]
-fn serve_with_http_serves_plain_http() {
+#[tokio::test]
+async fn serve_with_http_serves_plain_http() {
     let dir = tempfile::tempdir().expect("tmp");
     let data = init_with_admin(dir.path());
     let server = serve(&data, &["--http"]);
-    assert!(server.1.starts_with("http://127.0.0.1:"), "{}", server.1);
+    assert!(
+        server.url.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+    assert_eq!(
+        health(&reqwest::Client::new(), &server.url).await["status"],
+        "ok"
+    );
+}
+
+async fn health(client: &reqwest::Client, url: &str) -> serde_json::Value {
+    let response = client
+        .get(format!("{url}/healthz"))
+        .send()
+        .await
+        .expect("get");
+    response.json().await.expect("json")
 }
 
 #[test]
@@ -326,27 +320,8 @@ fn config_example_passes_config_check_and_a_typo_is_reported() {
 fn demo_creates_the_office_once_and_serves_it() {
     let dir = tempfile::tempdir().expect("tmp");
     let data = dir.path().join("demo");
-    let mut child = Command::new(BIN)
-        .arg("--data")
-        .arg(&data)
-        .args(["demo", "--listen", "127.0.0.1:0"])
-        .env("MOTCUA_DEMO_PASSWORD", PASSWORD)
-        .env("MOTCUA_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn demo");
-    let mut printed = String::new();
-    for line in BufReader::new(child.stdout.take().expect("stdout")).lines() {
-        let line = line.expect("line");
-        printed.push_str(&line);
-        printed.push('\n');
-        if line.starts_with("listening on ") {
-            break;
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
+    let demo = || Server::start(&data, "demo", &[], &[("MOTCUA_DEMO_PASSWORD", PASSWORD)]);
+    let printed = demo().printed.clone();
     for account in [
         "quantri",
         "lanhdao",
@@ -380,4 +355,14 @@ fn demo_creates_the_office_once_and_serves_it() {
         )
         .expect("counts");
     assert_eq!(counts, (5, 1, 3));
+    drop(conn);
+    let second = demo().printed.clone();
+    assert!(second.contains("already present"), "{second}");
+    let again: serde_json::Value =
+        serde_json::from_slice(&motcua(&data, &["user", "list", "--json"]).stdout).expect("json");
+    assert_eq!(
+        again.as_array().map(Vec::len),
+        users.as_array().map(Vec::len),
+        "no account was made twice"
+    );
 }

@@ -2,9 +2,12 @@
 //! with `tests/e2e/pages.mjs` (playwright-core), auditing each page with axe-core. `scripts/test` installs Chromium
 //! and the npm packages first.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
+
+use common::Server;
 
 const PASSWORD: &str = "Mật khẩu thử nghiệm 2026";
 
@@ -16,33 +19,25 @@ fn a_person_can_use_every_page_in_chromium_without_serious_accessibility_problem
         "tests/e2e/node_modules is missing: run scripts/test, which installs Chromium and the npm packages"
     );
     let dir = tempfile::tempdir().expect("tmp");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .arg("--data")
-        .arg(dir.path().join("data"))
-        .args(["demo", "--listen", "127.0.0.1:0"])
-        .env("MOTCUA_DEMO_PASSWORD", PASSWORD)
-        .env("MOTCUA_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn demo");
-    let url = BufReader::new(server.stdout.take().expect("stdout"))
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|l| l.strip_prefix("listening on ").map(str::to_owned))
-        .expect("demo printed its address");
-    let screenshots = std::env::var("E2E_SCREENSHOTS").unwrap_or_default();
+    let server = Server::start(
+        &dir.path().join("data"),
+        "demo",
+        &[],
+        &[("MOTCUA_DEMO_PASSWORD", PASSWORD)],
+    );
     let run = Command::new("node")
         .arg(root.join("tests/e2e/pages.mjs"))
-        .env("BASE_URL", &url)
+        .env("BASE_URL", &server.url)
         .env("ADMIN_USER", "quantri")
         .env("OFFICER_USER", "motcua.canbo1")
         .env("PASSWORD", PASSWORD)
-        .env("SCREENSHOT_DIR", screenshots)
+        .env(
+            "SCREENSHOT_DIR",
+            std::env::var("E2E_SCREENSHOTS").unwrap_or_default(),
+        )
         .output()
         .expect("run node");
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     let report = format!(
         "{}{}",
         String::from_utf8_lossy(&run.stdout),

@@ -15,12 +15,8 @@ async fn sign_in_sign_out_and_account_changes_are_each_recorded_once() {
     app.sign_in(&client, "canbo", "sai mật khẩu rồi").await;
     app.sign_in(&client, "canbo", PASSWORD).await;
     let csrf = app.csrf(&client, "/staff").await;
-    client
-        .post(app.at("/staff/logout"))
-        .form(&[("csrf", csrf)])
-        .send()
-        .await
-        .expect("logout");
+    app.post_form(&client, "/staff/logout", &[("csrf", &csrf)])
+        .await;
     assert_eq!(
         app.scalar("SELECT count(*) FROM audit_log WHERE action = 'account.create'")
             .await,

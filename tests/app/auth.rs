@@ -3,6 +3,14 @@
 use crate::helpers::{PASSWORD, TestApp, csrf_in, location};
 use reqwest::StatusCode;
 
+/// Five wrong passwords for `canbo`, each refused as a wrong password.
+async fn fail_five_times(app: &TestApp, client: &reqwest::Client) {
+    for _ in 0..5 {
+        let response = app.sign_in(client, "canbo", "sai mật khẩu rồi").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+}
+
 #[tokio::test]
 async fn signing_in_sets_a_host_prefixed_secure_cookie_and_opens_the_desk() {
     let app = TestApp::spawn().await;
@@ -26,7 +34,7 @@ async fn signing_in_sets_a_host_prefixed_secure_cookie_and_opens_the_desk() {
         );
     }
     assert!(!cookie.contains("Domain"), "a __Host- cookie has no Domain");
-    let desk = client.get(app.at("/staff")).send().await.expect("desk");
+    let desk = app.get(&client, "/staff").await;
     assert_eq!(desk.status(), StatusCode::OK);
     assert!(desk.text().await.expect("body").contains("Nguyễn Văn Thử"));
 }
@@ -58,14 +66,7 @@ async fn five_failures_lock_the_account_even_against_the_right_password_until_an
     let app = TestApp::spawn().await;
     app.add_staff("canbo", "officer", false).await;
     let client = app.client();
-    for _ in 0..5 {
-        assert_eq!(
-            app.sign_in(&client, "canbo", "sai mật khẩu rồi")
-                .await
-                .status(),
-            StatusCode::UNAUTHORIZED
-        );
-    }
+    fail_five_times(&app, &client).await;
     let locked = app.sign_in(&client, "canbo", PASSWORD).await;
     assert_eq!(locked.status(), StatusCode::FORBIDDEN);
     assert!(locked.text().await.expect("body").contains("đang bị khóa"));
@@ -94,9 +95,7 @@ async fn a_failure_lock_runs_out_after_the_configured_time() {
     let app = TestApp::spawn().await;
     app.add_staff("canbo", "officer", false).await;
     let client = app.client();
-    for _ in 0..5 {
-        app.sign_in(&client, "canbo", "sai mật khẩu rồi").await;
-    }
+    fail_five_times(&app, &client).await;
     assert_eq!(
         app.sign_in(&client, "canbo", PASSWORD).await.status(),
         StatusCode::FORBIDDEN
@@ -112,20 +111,13 @@ async fn a_failure_lock_runs_out_after_the_configured_time() {
 #[tokio::test]
 async fn a_staff_session_idle_for_more_than_fifteen_minutes_ends() {
     let app = TestApp::spawn().await;
-    app.add_staff("canbo", "officer", false).await;
-    let client = app.client();
-    app.sign_in(&client, "canbo", PASSWORD).await;
+    let client = app.signed_in("canbo", "officer").await;
     app.sql(
         "UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-14 minutes')",
     )
     .await;
     assert_eq!(
-        client
-            .get(app.at("/staff"))
-            .send()
-            .await
-            .expect("get")
-            .status(),
+        app.get(&client, "/staff").await.status(),
         StatusCode::OK,
         "14 minutes idle is allowed"
     );
@@ -133,7 +125,7 @@ async fn a_staff_session_idle_for_more_than_fifteen_minutes_ends() {
         "UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-16 minutes')",
     )
     .await;
-    let response = client.get(app.at("/staff")).send().await.expect("get");
+    let response = app.get(&client, "/staff").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert!(location(&response).starts_with("/staff/login?expired=1"));
     assert_eq!(
@@ -146,18 +138,12 @@ async fn a_staff_session_idle_for_more_than_fifteen_minutes_ends() {
 #[tokio::test]
 async fn an_admin_session_idle_for_more_than_five_minutes_ends() {
     let app = TestApp::spawn().await;
-    app.add_staff("quantri", "admin", false).await;
-    let client = app.client();
-    app.sign_in(&client, "quantri", PASSWORD).await;
+    let client = app.signed_in("quantri", "admin").await;
     app.sql(
         "UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-6 minutes')",
     )
     .await;
-    let response = client
-        .get(app.at("/admin/users"))
-        .send()
-        .await
-        .expect("get");
+    let response = app.get(&client, "/admin/users").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert!(location(&response).contains("expired=1"));
 }
@@ -177,12 +163,9 @@ async fn signing_out_invalidates_the_cookie_on_the_server() {
         .expect("cookie");
     let token = cookie.split(';').next().expect("pair").to_owned();
     let csrf = app.csrf(&client, "/staff").await;
-    let out = client
-        .post(app.at("/staff/logout"))
-        .form(&[("csrf", csrf)])
-        .send()
-        .await
-        .expect("logout");
+    let out = app
+        .post_form(&client, "/staff/logout", &[("csrf", &csrf)])
+        .await;
     assert_eq!(out.status(), StatusCode::SEE_OTHER);
     let replay = app
         .client()
@@ -201,9 +184,7 @@ async fn signing_out_invalidates_the_cookie_on_the_server() {
 #[tokio::test]
 async fn a_form_without_a_valid_csrf_token_or_from_another_origin_is_refused() {
     let app = TestApp::spawn().await;
-    app.add_staff("quantri", "admin", false).await;
-    let client = app.client();
-    app.sign_in(&client, "quantri", PASSWORD).await;
+    let client = app.signed_in("quantri", "admin").await;
     let fields = [
         ("username", "moi.canbo"),
         ("full_name", "Người Mới"),
@@ -211,22 +192,13 @@ async fn a_form_without_a_valid_csrf_token_or_from_another_origin_is_refused() {
         ("unit", "H40.12.1"),
         ("password", PASSWORD),
     ];
-    let missing = client
-        .post(app.at("/admin/users"))
-        .form(&fields)
-        .send()
-        .await
-        .expect("post");
+    let missing = app.post_form(&client, "/admin/users", &fields).await;
     assert_eq!(missing.status(), StatusCode::FORBIDDEN);
     let mut forged = fields.to_vec();
     forged.push(("csrf", "bm90LWEtcmVhbC10b2tlbg"));
     assert_eq!(
-        client
-            .post(app.at("/admin/users"))
-            .form(&forged)
-            .send()
+        app.post_form(&client, "/admin/users", &forged)
             .await
-            .expect("post")
             .status(),
         StatusCode::FORBIDDEN
     );
@@ -247,12 +219,7 @@ async fn a_form_without_a_valid_csrf_token_or_from_another_origin_is_refused() {
         0,
         "nothing was created"
     );
-    let ok = client
-        .post(app.at("/admin/users"))
-        .form(&valid)
-        .send()
-        .await
-        .expect("post");
+    let ok = app.post_form(&client, "/admin/users", &valid).await;
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         app.scalar(
@@ -269,46 +236,32 @@ async fn an_account_created_by_an_admin_must_change_its_password_before_anything
     app.add_staff("moi", "officer", true).await;
     let client = app.client();
     app.sign_in(&client, "moi", PASSWORD).await;
-    let desk = client.get(app.at("/staff")).send().await.expect("get");
+    let desk = app.get(&client, "/staff").await;
     assert_eq!(location(&desk), "/staff/password");
     let csrf = app.csrf(&client, "/staff/password").await;
     let new = "Một mật khẩu mới khác 2027";
-    let changed = client
-        .post(app.at("/staff/password"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("current_password", PASSWORD),
-            ("new_password", new),
-            ("confirm_password", new),
-        ])
-        .send()
-        .await
-        .expect("post");
+    let changed = app
+        .post_form(
+            &client,
+            "/staff/password",
+            &[
+                ("csrf", csrf.as_str()),
+                ("current_password", PASSWORD),
+                ("new_password", new),
+                ("confirm_password", new),
+            ],
+        )
+        .await;
     assert_eq!(location(&changed), "/staff");
-    assert_eq!(
-        client
-            .get(app.at("/staff"))
-            .send()
-            .await
-            .expect("get")
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.get(&client, "/staff").await.status(), StatusCode::OK);
 }
 
 #[tokio::test]
 async fn non_admins_get_forbidden_on_admin_pages() {
     let app = TestApp::spawn().await;
-    app.add_staff("canbo", "officer", false).await;
-    let client = app.client();
-    app.sign_in(&client, "canbo", PASSWORD).await;
+    let client = app.signed_in("canbo", "officer").await;
     assert_eq!(
-        client
-            .get(app.at("/admin/users"))
-            .send()
-            .await
-            .expect("get")
-            .status(),
+        app.get(&client, "/admin/users").await.status(),
         StatusCode::FORBIDDEN
     );
 }
@@ -342,7 +295,7 @@ async fn the_api_signs_in_with_bearer_tokens_under_the_same_lockout() {
         .await
         .expect("json");
     assert_eq!(me["user"]["username"], "canbo");
-    let anonymous = client.get(app.at("/api/v1/me")).send().await.expect("me");
+    let anonymous = app.get(&client, "/api/v1/me").await;
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
         anonymous.headers()["content-type"],
@@ -381,6 +334,44 @@ async fn integration_tokens_authenticate_and_are_stored_only_as_hashes() {
     assert_eq!(me["scope"], "intake");
     assert_eq!(
         app.scalar("SELECT count(*) FROM api_tokens WHERE token_hash LIKE 'mc_%'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn an_admin_lock_ends_the_sessions_of_that_account_at_once() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("quantri", "admin").await;
+    let officer = app.signed_in("canbo", "officer").await;
+    assert_eq!(app.get(&officer, "/staff").await.status(), StatusCode::OK);
+    let csrf = app.csrf(&admin, "/admin/users").await;
+    let locked = app
+        .post_form(&admin, "/admin/users/canbo/lock", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(locked.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get(&officer, "/staff").await.status(),
+        StatusCode::SEE_OTHER,
+        "signed out"
+    );
+    assert_eq!(
+        app.sign_in(&app.client(), "canbo", PASSWORD).await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn an_administrator_cannot_lock_their_own_account() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("quantri", "admin").await;
+    let csrf = app.csrf(&admin, "/admin/users").await;
+    let response = app
+        .post_form(&admin, "/admin/users/quantri/lock", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM staff WHERE locked_at IS NOT NULL")
             .await,
         0
     );

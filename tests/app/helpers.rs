@@ -115,6 +115,39 @@ impl TestApp {
         format!("{}{path}", self.url)
     }
 
+    /// GETs `path` with `client`.
+    pub async fn get(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client.get(self.at(path)).send().await.expect("GET")
+    }
+
+    /// GETs `path` with `client` and returns the body.
+    pub async fn page(&self, client: &reqwest::Client, path: &str) -> String {
+        self.get(client, path).await.text().await.expect("body")
+    }
+
+    /// POSTs a urlencoded form to `path` with `client`.
+    pub async fn post_form(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.at(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// A new account with `roles`, and a client signed in as it.
+    pub async fn signed_in(&self, username: &str, roles: &str) -> reqwest::Client {
+        self.add_staff(username, roles, false).await;
+        let client = self.client();
+        self.sign_in(&client, username, PASSWORD).await;
+        client
+    }
+
     /// Runs SQL against the live database (to simulate time passing or tampering).
     pub async fn sql(&self, sql: &'static str) {
         self.db
@@ -138,15 +171,7 @@ impl TestApp {
 
     /// GETs a page and returns the CSRF token of its first form.
     pub async fn csrf(&self, client: &reqwest::Client, path: &str) -> String {
-        let html = client
-            .get(self.at(path))
-            .send()
-            .await
-            .expect("get")
-            .text()
-            .await
-            .expect("body");
-        csrf_in(&html)
+        csrf_in(&self.page(client, path).await)
     }
 
     /// Signs in through the login form; returns the response to the POST.

@@ -1,20 +1,12 @@
 //! Pages as delivered: layout, footer, security headers, labels, errors, assets, health and metrics.
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::TestApp;
 use reqwest::StatusCode;
 
 #[tokio::test]
 async fn every_page_names_the_office_and_carries_the_required_footer() {
     let app = TestApp::spawn().await;
-    let html = app
-        .client()
-        .get(app.at("/"))
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("body");
+    let html = app.page(&app.client(), "/").await;
     let doc = scraper::Html::parse_document(&html);
     let footer = doc
         .select(&scraper::Selector::parse("footer").expect("sel"))
@@ -38,7 +30,7 @@ async fn every_page_names_the_office_and_carries_the_required_footer() {
 #[tokio::test]
 async fn responses_carry_the_security_headers() {
     let app = TestApp::spawn().await;
-    let response = app.client().get(app.at("/")).send().await.expect("get");
+    let response = app.get(&app.client(), "/").await;
     let h = response.headers();
     assert!(
         h["content-security-policy"]
@@ -60,23 +52,14 @@ async fn responses_carry_the_security_headers() {
 #[tokio::test]
 async fn every_form_input_has_a_label() {
     let app = TestApp::spawn().await;
-    app.add_staff("quantri", "admin", false).await;
-    let client = app.client();
-    app.sign_in(&client, "quantri", PASSWORD).await;
+    let client = app.signed_in("quantri", "admin").await;
     for path in ["/staff/login", "/admin/users", "/staff/password"] {
         let c = if path == "/staff/login" {
             app.client()
         } else {
             client.clone()
         };
-        let html = c
-            .get(app.at(path))
-            .send()
-            .await
-            .expect("get")
-            .text()
-            .await
-            .expect("body");
+        let html = app.page(&c, path).await;
         let doc = scraper::Html::parse_document(&html);
         let inputs = scraper::Selector::parse("input:not([type=hidden]), select").expect("sel");
         for input in doc.select(&inputs) {
@@ -96,23 +79,22 @@ async fn every_form_input_has_a_label() {
 #[tokio::test]
 async fn a_bad_new_account_shows_every_error_at_once_in_vietnamese() {
     let app = TestApp::spawn().await;
-    app.add_staff("quantri", "admin", false).await;
-    let client = app.client();
-    app.sign_in(&client, "quantri", PASSWORD).await;
+    let client = app.signed_in("quantri", "admin").await;
     let csrf = app.csrf(&client, "/admin/users").await;
-    let response = client
-        .post(app.at("/admin/users"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("username", "ab"),
-            ("full_name", ""),
-            ("role", "officer"),
-            ("unit", ""),
-            ("password", "ngắn"),
-        ])
-        .send()
-        .await
-        .expect("post");
+    let response = app
+        .post_form(
+            &client,
+            "/admin/users",
+            &[
+                ("csrf", csrf.as_str()),
+                ("username", "ab"),
+                ("full_name", ""),
+                ("role", "officer"),
+                ("unit", ""),
+                ("password", "ngắn"),
+            ],
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = response.text().await.expect("body");
     for message in [
@@ -127,12 +109,7 @@ async fn a_bad_new_account_shows_every_error_at_once_in_vietnamese() {
 #[tokio::test]
 async fn unknown_paths_get_a_vietnamese_404_page() {
     let app = TestApp::spawn().await;
-    let response = app
-        .client()
-        .get(app.at("/khong-co-trang-nay"))
-        .send()
-        .await
-        .expect("get");
+    let response = app.get(&app.client(), "/khong-co-trang-nay").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(
         response
@@ -147,11 +124,7 @@ async fn unknown_paths_get_a_vietnamese_404_page() {
 async fn embedded_assets_are_served_with_an_etag() {
     let app = TestApp::spawn().await;
     let client = app.client();
-    let css = client
-        .get(app.at("/assets/css/site.css"))
-        .send()
-        .await
-        .expect("get");
+    let css = app.get(&client, "/assets/css/site.css").await;
     assert_eq!(css.status(), StatusCode::OK);
     assert!(
         css.headers()["content-type"]
@@ -173,23 +146,14 @@ async fn embedded_assets_are_served_with_an_etag() {
 async fn health_and_metrics_answer() {
     let app = TestApp::spawn().await;
     let client = app.client();
-    let health: serde_json::Value = client
-        .get(app.at("/healthz"))
-        .send()
+    let health: serde_json::Value = app
+        .get(&client, "/healthz")
         .await
-        .expect("get")
         .json()
         .await
         .expect("json");
     assert_eq!(health["status"], "ok");
-    let metrics = client
-        .get(app.at("/metrics"))
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("body");
+    let metrics = app.page(&client, "/metrics").await;
     assert!(metrics.contains(
         "motcua_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"
     ));
@@ -199,11 +163,8 @@ async fn health_and_metrics_answer() {
 async fn the_agency_catalogue_lists_units() {
     let app = TestApp::spawn().await;
     let body: serde_json::Value = app
-        .client()
-        .get(app.at("/api/v1/agencies"))
-        .send()
+        .get(&app.client(), "/api/v1/agencies")
         .await
-        .expect("get")
         .json()
         .await
         .expect("json");

@@ -13,7 +13,10 @@ use tokio_util::sync::CancellationToken;
 use crate::config::Config;
 use crate::crypto::MacKey;
 use crate::datadir::{DataDir, DataLock};
+use crate::jobs::indexer;
 use crate::maintenance;
+use crate::search::{Freshness, SearchIndex};
+use crate::services::search::IndexerWake;
 use crate::store::Db;
 use crate::web::metrics::Metrics;
 use crate::web::state::AppState;
@@ -21,6 +24,7 @@ use crate::web::state::AppState;
 /// A bound, ready-to-serve application. Built in two steps so tests know the address before serving starts.
 pub struct App {
     state: AppState,
+    rebuild_index: bool,
     listener: TcpListener,
     tls: Option<crate::tls::TlsMaterial>,
     url: String,
@@ -44,6 +48,14 @@ impl App {
         maintenance::init_layout(&data, &config)?;
         let key = std::fs::read(data.session_key()).context("cannot read secrets/session.key")?;
         let db = Db::open(&data.database(), config.reader_count()).await?;
+        let system = crate::services::Context {
+            actor: "system".to_owned(),
+            ip: "local".to_owned(),
+            now: time::OffsetDateTime::now_utc(),
+        };
+        crate::services::admin_units::seed_defaults(&db, &system)
+            .await
+            .context("cannot load the administrative-unit catalogue")?;
         let tls = if config.server.http {
             None
         } else {
@@ -58,13 +70,22 @@ impl App {
             if tls.is_some() { "https" } else { "http" },
             display_addr(addr)
         );
+        let (search, freshness) =
+            SearchIndex::open(&data.search_dir()).context("cannot open the search index")?;
+        let published = db.read(crate::store::procedures::count_published).await?;
+        // A missing index, one of an older schema, or one out of step with the database (a restore, a crash
+        // before a commit) is rebuilt in the background; searches meanwhile see what the index already holds.
+        let rebuild_index = freshness == Freshness::Created || search.doc_count() != published;
         let state = AppState {
             db,
             config: Arc::new(config),
             mac: MacKey::from_bytes(&key),
             metrics: Arc::new(Metrics::default()),
+            search,
+            indexer: IndexerWake::default(),
         };
         Ok(App {
+            rebuild_index,
             state,
             listener,
             tls,
@@ -96,6 +117,14 @@ impl App {
     pub async fn run_until_stopped(self, shutdown: CancellationToken) -> Result<()> {
         let grace = Duration::from_secs(self.state.config.server.shutdown_grace_seconds);
         let https = self.tls.is_some();
+        let jobs_stop = CancellationToken::new();
+        let indexer = tokio::spawn(indexer::run(
+            self.state.db.clone(),
+            self.state.search.clone(),
+            self.state.indexer.clone(),
+            self.rebuild_index,
+            jobs_stop.clone(),
+        ));
         let service = crate::web::router(self.state.clone(), https)
             .into_make_service_with_connect_info::<SocketAddr>();
         let handle: Handle<SocketAddr> = Handle::new();
@@ -120,6 +149,14 @@ impl App {
                     .serve(service)
                     .await?
             }
+        }
+        jobs_stop.cancel();
+        match indexer.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::error!(error = %format!("{e:#}"), "the search indexer stopped with an error")
+            }
+            Err(e) => tracing::error!(error = %e, "the search indexer panicked"),
         }
         let _ = self
             .state

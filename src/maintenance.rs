@@ -401,6 +401,35 @@ pub fn doctor(data: &DataDir, config: &Config) -> Result<Vec<Finding>> {
         Ok(fingerprint) => add("tls", true, format!("certificate SHA-256 {fingerprint}")),
         Err(e) => add("tls", false, format!("{e:#}")),
     }
+    let published = store::procedures::count_published(&conn)?;
+    let backlog = store::outbox::backlog(&conn)?;
+    let index_dir = data
+        .search_dir()
+        .join(format!("procedures-v{}", crate::search::SCHEMA_VERSION));
+    if index_dir.exists() {
+        let (index, _) = crate::search::SearchIndex::open(&data.search_dir())?;
+        let indexed = index.doc_count();
+        add(
+            "search",
+            indexed == published,
+            format!(
+                "{indexed} procedures indexed, {published} published, {backlog} changes waiting{}",
+                if indexed == published {
+                    ""
+                } else {
+                    "; run `motcua reindex` (a running server also rebuilds at its next start)"
+                }
+            ),
+        );
+    } else {
+        add(
+            "search",
+            published == 0,
+            format!(
+                "no search index yet for {published} published procedures; run `motcua reindex` or start the server"
+            ),
+        );
+    }
     let free = fs4::available_space(data.root()).unwrap_or(0);
     add(
         "disk",

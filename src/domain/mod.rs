@@ -1,10 +1,14 @@
 //! Domain layer: pure types and rules, free of I/O. Imports nothing from the rest of the crate.
 
+pub mod catalogue;
+pub mod eform;
 pub mod error;
+pub mod filetype;
 pub mod ids;
 pub mod org;
 pub mod password;
 pub mod role;
+pub mod telex;
 pub mod text;
 
 pub use error::{DomainError, FieldErrors};

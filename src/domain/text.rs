@@ -31,3 +31,56 @@ pub fn escape_controls(input: &str) -> String {
         })
         .collect()
 }
+
+/// Lower-case ASCII with Vietnamese diacritics removed and đ → d ("Tờ khai đăng ký" → "to khai dang ky"), for
+/// keys and file names derived from Vietnamese text.
+pub fn fold_ascii(input: &str) -> String {
+    input
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            other => other.to_ascii_lowercase(),
+        })
+        .filter(char::is_ascii)
+        .collect()
+}
+
+/// A URL- and key-safe slug: folded words joined by `-` ("Tờ khai khai sinh" → "to-khai-khai-sinh").
+pub fn slug(input: &str) -> String {
+    fold_ascii(input)
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Vietnamese alphabetical order, close enough for lists people scan: by the letters without diacritics (so
+/// "Đất đai" sorts among the D's), then by the text itself so different spellings keep a stable order.
+pub fn vietnamese_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fold_ascii(a).cmp(&fold_ascii(b)).then_with(|| a.cmp(b))
+}
+
+#[cfg(test)]
+mod fold_tests {
+    use super::{fold_ascii, slug, vietnamese_order};
+
+    #[test]
+    fn d_with_stroke_sorts_among_the_ds() {
+        let mut sectors = vec!["Đất đai", "Văn hóa cơ sở", "Chứng thực", "Dân tộc"];
+        sectors.sort_by(|a, b| vietnamese_order(a, b));
+        assert_eq!(
+            sectors,
+            ["Chứng thực", "Dân tộc", "Đất đai", "Văn hóa cơ sở"]
+        );
+    }
+
+    #[test]
+    fn vietnamese_folds_to_plain_ascii() {
+        assert_eq!(fold_ascii("Tờ khai ĐĂNG KÝ"), "to khai dang ky");
+        assert_eq!(
+            slug("Tờ khai đăng ký khai sinh (mẫu 01).docx"),
+            "to-khai-dang-ky-khai-sinh-mau-01-docx"
+        );
+    }
+}

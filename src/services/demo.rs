@@ -164,6 +164,7 @@ pub async fn load(
             org::insert_commune(
                 tx,
                 &org::Commune {
+                    era: "2025-03".into(),
                     code: code.into(),
                     name: name.into(),
                     agency_code: DEMO_AGENCY.into(),

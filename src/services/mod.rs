@@ -2,9 +2,17 @@
 //! transaction, applies the domain rules and appends the audit entry in that same transaction.
 
 pub mod accounts;
+pub mod admin_units;
 pub mod auth;
+pub mod browse;
+pub mod catalogue;
 pub mod demo;
+pub mod demo_catalogue;
 pub mod office;
+pub mod packs;
+pub mod pages;
+pub mod procedures;
+pub mod search;
 pub mod tokens;
 
 use time::OffsetDateTime;

@@ -2,11 +2,17 @@
 //! read-only connections; every call runs on a blocking thread, and connections never leave this module.
 //! Store functions are synchronous free functions taking the connection or transaction first.
 
+pub mod admin_units;
 pub mod api_tokens;
 pub mod audit;
+pub mod catalogue;
+pub mod catalogue_refs;
 pub mod health;
 pub mod migrate;
 pub mod org;
+pub mod outbox;
+pub mod pages;
+pub mod procedures;
 pub mod sessions;
 pub mod settings;
 pub mod staff;
@@ -52,6 +58,7 @@ const NAMED_CONSTRAINTS: &[&str] = &[
     "sessions_token_unique",
     "api_tokens_name_unique",
     "api_tokens_token_unique",
+    "procedure_versions_unique",
 ];
 
 impl From<rusqlite::Error> for StoreError {
@@ -108,6 +115,8 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // `ORDER BY name COLLATE vi`: Vietnamese alphabetical order (Đ among the D's, not after Z).
+    conn.create_collation("vi", crate::domain::text::vietnamese_order)?;
     Ok(())
 }
 

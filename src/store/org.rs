@@ -27,6 +27,8 @@ pub struct Unit {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Commune {
+    /// The edition of the national unit list the code belongs to: `2025-03` or `2025-07`.
+    pub era: String,
     pub code: String,
     pub name: String,
     pub agency_code: String,
@@ -60,8 +62,10 @@ pub fn insert_unit(conn: &Connection, u: &Unit) -> Result<(), StoreError> {
 }
 
 pub fn insert_commune(conn: &Connection, c: &Commune) -> Result<(), StoreError> {
-    conn.prepare_cached("INSERT INTO communes(code, name, agency_code) VALUES (?1, ?2, ?3)")?
-        .execute(params![c.code, c.name, c.agency_code])?;
+    conn.prepare_cached(
+        "INSERT INTO communes(era, code, name, agency_code) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![c.era, c.code, c.name, c.agency_code])?;
     Ok(())
 }
 
@@ -105,14 +109,19 @@ pub fn list_units(conn: &Connection) -> Result<Vec<Unit>, StoreError> {
     Ok(rows)
 }
 
+/// The communes an agency serves today (retired ones stay in the table for the dossiers filed under them).
 pub fn list_communes(conn: &Connection) -> Result<Vec<Commune>, StoreError> {
     let rows = conn
-        .prepare_cached("SELECT code, name, agency_code FROM communes ORDER BY agency_code, code")?
+        .prepare_cached(
+            "SELECT era, code, name, agency_code FROM communes WHERE retired_at IS NULL
+             ORDER BY agency_code, code",
+        )?
         .query_map([], |r| {
             Ok(Commune {
-                code: r.get(0)?,
-                name: r.get(1)?,
-                agency_code: r.get(2)?,
+                era: r.get(0)?,
+                code: r.get(1)?,
+                name: r.get(2)?,
+                agency_code: r.get(3)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;

@@ -204,23 +204,29 @@ where
         if !same_origin(&headers) {
             return Err(forbidden());
         }
-        let jar = CookieJar::from_headers(&headers);
-        let binding = jar
-            .get(SESSION_COOKIE)
-            .or_else(|| jar.get(PRE_SESSION_COOKIE))
-            .map(|c| c.value().to_owned());
         let bytes = axum::body::to_bytes(request.into_body(), state.config.server.max_body_bytes)
             .await
             .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
         let field: CsrfField = serde_urlencoded::from_bytes(&bytes).map_err(|_| forbidden())?;
-        match binding {
-            Some(binding) if csrf_valid(&state.mac, &binding, &field.csrf) => {}
-            _ => return Err(forbidden()),
+        if !csrf_ok(&state, &headers, &field.csrf) {
+            return Err(forbidden());
         }
         let value = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| StatusCode::UNPROCESSABLE_ENTITY.into_response())?;
         Ok(CsrfForm(value))
     }
+}
+
+/// Whether a state-changing request may proceed: it comes from a page of this site and `token` matches the
+/// session (or pre-session) cookie. `CsrfForm` uses it; handlers that read a multipart upload themselves call it
+/// with the `csrf` field of the upload, so both paths apply the same rule.
+pub fn csrf_ok(state: &AppState, headers: &axum::http::HeaderMap, token: &str) -> bool {
+    let jar = CookieJar::from_headers(headers);
+    same_origin(headers)
+        && jar
+            .get(SESSION_COOKIE)
+            .or_else(|| jar.get(PRE_SESSION_COOKIE))
+            .is_some_and(|c| csrf_valid(&state.mac, c.value(), token))
 }
 
 /// A browser's `Origin` (or `Referer`) must name this host; requests without either (old browsers, curl) rely on

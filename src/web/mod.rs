@@ -12,6 +12,7 @@ pub mod portal;
 pub mod session;
 pub mod state;
 pub mod ui;
+pub mod upload;
 
 use std::time::Duration;
 

@@ -1,9 +1,11 @@
-//! The state every handler shares: database, configuration, the CSRF key and the metrics registry.
+//! The state every handler shares: database, configuration, the CSRF key, the metrics registry and search.
 
 use std::sync::Arc;
 
 use crate::config::Config;
 use crate::crypto::MacKey;
+use crate::search::SearchIndex;
+use crate::services::search::IndexerWake;
 use crate::store::Db;
 
 use super::metrics::Metrics;
@@ -14,4 +16,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub mac: MacKey,
     pub metrics: Arc<Metrics>,
+    /// The procedure search index (derived from the database; see `jobs::indexer`).
+    pub search: SearchIndex,
+    /// Wakes the indexer after a catalogue change so search follows within moments.
+    pub indexer: IndexerWake,
 }

@@ -1,5 +1,9 @@
 //! Administration: staff accounts, the organisation and the audit log. Every route needs an administrator.
 
+mod catalogue;
+mod pages;
+mod procedures;
+mod units;
 mod users;
 
 use axum::Router;
@@ -26,6 +30,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{username}/unlock", post(users::unlock_user))
         .route("/admin/org", get(show_org))
         .route("/admin/audit", get(show_audit))
+        .merge(units::routes())
+        .merge(catalogue::routes())
+        .merge(pages::routes())
+        .merge(procedures::routes())
 }
 
 async fn show_org(

@@ -1,4 +1,7 @@
-//! The JSON API v1 (`/api/v1`): sign-in for bearer tokens, the caller's identity and the agency catalogue.
+//! The JSON API v1 (`/api/v1`): sign-in for bearer tokens, the caller's identity, the agency catalogue and the
+//! published procedure catalogue.
+
+mod catalogue;
 
 use axum::extract::State;
 use axum::routing::{get, post};
@@ -17,6 +20,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/auth/login", post(create_token))
         .route("/api/v1/me", get(show_me))
         .route("/api/v1/agencies", get(list_agencies))
+        .route("/api/v1/sectors", get(catalogue::list_sectors))
+        .route("/api/v1/procedures", get(catalogue::list_procedures))
+        .route("/api/v1/procedures/{code}", get(catalogue::show_procedure))
 }
 
 #[derive(Deserialize)]

@@ -52,11 +52,15 @@ pub fn page(ctx: &PageContext<'_>, title: &str, body: Markup) -> Markup {
                         nav aria-label="Điều hướng chính" {
                             ul {
                                 li { a href="/" { "Trang chủ" } }
+                                li { a href="/thu-tuc" { "Thủ tục hành chính" } }
+                                li { a href="/huong-dan" { "Hướng dẫn" } }
+                                li { a href="/hoi-dap" { "Hỏi đáp" } }
                                 @if let Some((staff, csrf)) = &ctx.staff {
                                     li { a href="/staff" { "Bàn làm việc" } }
                                     @if staff.has_role(Role::Admin) {
                                         li { a href="/admin/users" { "Tài khoản" } }
                                         li { a href="/admin/org" { "Tổ chức" } }
+                                        li { a href="/admin/catalogue" { "Danh mục" } }
                                         li { a href="/admin/audit" { "Nhật ký" } }
                                     }
                                     li {
@@ -99,6 +103,7 @@ fn footer(office: &OfficeInfo) -> Markup {
                     strong { "Thư điện tử: " }
                     @if office.email.is_empty() { "Chưa cập nhật" } @else { a href={ "mailto:" (office.email) } { (office.email) } }
                 }
+                p { a href="/so-do-trang" { "Sơ đồ trang" } }
             }
         }
     }

@@ -24,6 +24,84 @@ pub fn field_message(code: &str) -> &'static str {
         }
         "token_name.invalid" | "token_name.taken" => "Tên mã truy cập không hợp lệ hoặc đã dùng.",
         "token_scope.invalid" => "Phạm vi mã truy cập không hợp lệ.",
+        // Administrative-unit catalogue: import (shown as "Dòng N: …") and the move to the 2025 units.
+        "era.invalid" => "Chọn thời kỳ của danh mục: trước hoặc từ 01/7/2025.",
+        "unit_import.empty" => "Chưa có dữ liệu: hãy chọn tệp CSV/JSON hoặc dán nội dung tệp.",
+        "unit_import.too_large" => "Tệp quá lớn để gửi lên.",
+        "unit_import.not_utf8" => "Tệp phải được mã hóa UTF-8.",
+        "unit_import.unreadable" => "Không đọc được dữ liệu: sai cú pháp CSV hoặc JSON.",
+        "unit_import.header" => {
+            "Dòng tiêu đề phải có các cột era, code, name, kind, level, parent_code."
+        }
+        "unit_import.era_mismatch" => "Cột era khác thời kỳ đã chọn.",
+        "unit_import.code_invalid" => "Mã đơn vị phải gồm 1 đến 10 chữ số.",
+        "unit_import.name_required" => "Thiếu tên đơn vị.",
+        "unit_import.name_too_long" => "Tên đơn vị dài quá 200 ký tự.",
+        "unit_import.kind_required" => "Thiếu loại đơn vị (hoặc dài quá 60 ký tự).",
+        "unit_import.text_invalid" => "Tên hoặc loại đơn vị chứa ký tự điều khiển.",
+        "unit_import.level_unknown" => {
+            "Cấp không hợp lệ: chỉ dùng province, district hoặc commune."
+        }
+        "unit_import.level_not_in_era" => "Từ 01/7/2025 không còn cấp huyện (district).",
+        "unit_import.parent_required" => "Thiếu mã đơn vị cấp trên.",
+        "unit_import.parent_not_found" => {
+            "Không tìm thấy đơn vị cấp trên trong danh mục hoặc trong tệp."
+        }
+        "unit_import.parent_level" => {
+            "Đơn vị cấp trên không đúng cấp (tỉnh không có cấp trên; xã thuộc huyện trước 01/7/2025, thuộc tỉnh từ 01/7/2025)."
+        }
+        "unit_import.duplicate_code" => "Mã đơn vị trùng với một dòng trước đó trong tệp.",
+        "unit_move.already_moved" => {
+            "Cơ quan đã chuyển sang đơn vị hành chính từ 01/7/2025; không chuyển lại lần nữa."
+        }
+        "unit_move.unconfirmed" => {
+            "Xã này được chia cho nhiều xã mới: hãy đánh dấu ít nhất một xã mới cơ quan sẽ phục vụ."
+        }
+        "unit_move.not_proposed" => "Có xã được chọn không nằm trong danh sách đề xuất.",
+        "unit_move.unmapped" => {
+            "Không tìm thấy xã mới nào nhận xã này trong bảng sắp xếp; hãy cập nhật danh mục trước."
+        }
+        // Shared code lists (services::catalogue) and portal pages (services::pages).
+        "sector_code.invalid" => {
+            "Mã lĩnh vực phải có dạng MX1X2-LV: mã cơ quan cấp 1, dấu gạch ngang, mã lĩnh vực (ví dụ H40-HT)."
+        }
+        "code.invalid" => {
+            "Mã chỉ gồm chữ in hoa không dấu, chữ số và các dấu . - _ (tối đa 40 ký tự)."
+        }
+        "code.duplicate" => "Mã này đã xuất hiện ở một dòng trước đó trong tệp.",
+        "name.required" => "Vui lòng nhập tên.",
+        "name.too_long" => "Tên quá dài (lĩnh vực tối đa 200 ký tự, mục khác tối đa 300 ký tự).",
+        "name.invalid" => "Tên chứa ký tự không hợp lệ.",
+        "amount.invalid" => {
+            "Mức thu phải là số tiền nguyên tính bằng đồng, ví dụ 50000 hoặc 50.000; để trống nếu mức thu thay đổi."
+        }
+        "note.required" => "Mức thu thay đổi: vui lòng ghi rõ cách tính trong phần ghi chú.",
+        "note.too_long" | "legal_basis.too_long" => "Nội dung dài quá 1000 ký tự.",
+        "note.invalid" | "legal_basis.invalid" => "Nội dung chứa ký tự không hợp lệ.",
+        "demo.invalid" => "Cột demo chỉ nhận true, false, 1, 0 hoặc để trống.",
+        "catalogue.in_use" => {
+            "mục này đang được thủ tục hành chính sử dụng. Hãy sửa các thủ tục đó trước."
+        }
+        "file.required" => "Vui lòng chọn tệp CSV hoặc JSON để nhập.",
+        "import.encoding" => "Tệp phải được mã hóa UTF-8.",
+        "import.csv" => "Tệp CSV không đọc được.",
+        "import.csv_fields" => "Số cột của dòng không khớp với dòng tiêu đề.",
+        "import.json" => "Tệp JSON không đúng cú pháp hoặc không phải một mảng.",
+        "import.json_object" => "Mỗi phần tử của mảng JSON phải là một đối tượng.",
+        "import.column_unknown" => "Cột không thuộc danh mục này.",
+        "import.column_duplicate" => "Cột bị lặp lại.",
+        "import.column_missing" => "Thiếu cột bắt buộc (code và name).",
+        "import.row" => "Dòng không hợp lệ.",
+        "slug.invalid" => {
+            "Đường dẫn chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang, tối đa 80 ký tự."
+        }
+        "kind.invalid" => "Loại trang phải là hướng dẫn hoặc hỏi đáp.",
+        "title.required" => "Vui lòng nhập tiêu đề.",
+        "title.too_long" => "Tiêu đề dài quá 300 ký tự.",
+        "title.invalid" => "Tiêu đề chứa ký tự không hợp lệ.",
+        "body.required" => "Vui lòng nhập nội dung.",
+        "body.too_long" => "Nội dung dài quá 100.000 ký tự.",
+        "position.invalid" => "Thứ tự phải là một số nguyên.",
         _ => "Giá trị không hợp lệ.",
     }
 }

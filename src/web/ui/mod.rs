@@ -3,3 +3,4 @@
 pub mod form;
 pub mod layout;
 pub mod messages;
+pub mod procedure;

@@ -1,6 +1,8 @@
 //! The command line (clap derive): parses arguments and calls `app`, `services` or `maintenance`. No business
 //! logic lives here; each subcommand is a short function.
 
+mod catalogue;
+
 use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -67,6 +69,20 @@ enum Command {
     /// Print or check the configuration file.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Import a catalogue file (all or nothing).
+    #[command(subcommand)]
+    Import(CatalogueFile),
+    /// Export a catalogue file.
+    #[command(subcommand)]
+    Export(CatalogueFile),
+    /// Rebuild the search index from the database (asks a running server to do it).
+    Reindex,
+}
+
+#[derive(Subcommand)]
+enum CatalogueFile {
+    /// A procedure pack (docs/PROCEDURE-PACK.md): procedures, sectors, document types, fees and templates.
+    Procedures { file: PathBuf },
 }
 
 #[derive(Args)]
@@ -212,6 +228,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 manifest.entries.len()
             );
         }
+        Command::Import(CatalogueFile::Procedures { file }) => {
+            catalogue::import_procedures(&data, &config, &ctx, &file).await?
+        }
+        Command::Export(CatalogueFile::Procedures { file }) => {
+            catalogue::export_procedures(&data, &config, &file).await?
+        }
+        Command::Reindex => catalogue::reindex(&data, &config, &ctx).await?,
         Command::Doctor => {
             let findings =
                 tokio::task::spawn_blocking(move || maintenance::doctor(&data, &config)).await??;
@@ -260,6 +283,9 @@ async fn init(
     let _lock = data.lock()?;
     maintenance::init_layout(data, config)?;
     let db = store::Db::open(&data.database(), 1).await?;
+    services::admin_units::seed_defaults(&db, ctx)
+        .await
+        .context("cannot load the administrative-unit catalogue")?;
     match (code, name) {
         (Some(code), Some(name)) => services::office::register_agency(&db, ctx, &code, &name)
             .await
@@ -322,6 +348,16 @@ async fn demo(data: DataDir, config: Config, args: ServeArgs, ctx: &Context) -> 
         }
         None => "demo office already present; accounts keep the passwords set when it was created"
             .to_owned(),
+    };
+    let banner = match services::demo_catalogue::load(&db, ctx)
+        .await
+        .map_err(describe)?
+    {
+        Some(report) => format!(
+            "{banner}demo catalogue loaded: {} procedures\n",
+            report.procedures_created + report.procedures_updated
+        ),
+        None => banner,
     };
     drop(db);
     serve(data, config, args, Some(banner)).await

@@ -1,0 +1,82 @@
+//! The file types motcua accepts (templates now, dossier papers later), identified by content, never by name.
+
+/// A type accepted for templates and documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcceptedType {
+    Pdf,
+    Docx,
+    Odt,
+    Xlsx,
+    Text,
+}
+
+impl AcceptedType {
+    pub const ALL: [AcceptedType; 5] = [Self::Pdf, Self::Docx, Self::Odt, Self::Xlsx, Self::Text];
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::Pdf => "application/pdf",
+            Self::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Self::Odt => "application/vnd.oasis.opendocument.text",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Self::Text => "text/plain",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Pdf => "pdf",
+            Self::Docx => "docx",
+            Self::Odt => "odt",
+            Self::Xlsx => "xlsx",
+            Self::Text => "txt",
+        }
+    }
+
+    pub fn from_media_type(media_type: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.media_type() == media_type)
+    }
+}
+
+/// What the bytes are, if they are one of the accepted types. Office formats are ZIP archives told apart by
+/// their entries (a magic-number sniffer that only looks at the first entries misjudges files whose entries come in
+/// another order, as python-docx and LibreOffice write them); text is valid UTF-8 without NUL bytes.
+pub fn identify(bytes: &[u8]) -> Option<AcceptedType> {
+    if bytes.starts_with(b"%PDF-") {
+        return Some(AcceptedType::Pdf);
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return office_document(bytes);
+    }
+    (!bytes.contains(&0) && std::str::from_utf8(bytes).is_ok()).then_some(AcceptedType::Text)
+}
+
+fn office_document(bytes: &[u8]) -> Option<AcceptedType> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let has = |archive: &zip::ZipArchive<_>, name: &str| archive.index_for_name(name).is_some();
+    if has(&archive, "word/document.xml") {
+        return Some(AcceptedType::Docx);
+    }
+    if has(&archive, "xl/workbook.xml") {
+        return Some(AcceptedType::Xlsx);
+    }
+    // OpenDocument: a stored (uncompressed) `mimetype` entry naming the type.
+    let mut mimetype = String::new();
+    let mut entry = archive.by_name("mimetype").ok()?;
+    std::io::Read::read_to_string(&mut entry, &mut mimetype).ok()?;
+    (mimetype.trim() == AcceptedType::Odt.media_type()).then_some(AcceptedType::Odt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_decides_the_type_not_the_name() {
+        assert_eq!(identify(b"%PDF-1.7\n..."), Some(AcceptedType::Pdf));
+        assert_eq!(identify("Tờ khai".as_bytes()), Some(AcceptedType::Text));
+        assert_eq!(identify(b"MZ\x90\x00\x03\x00\x00\x00"), None);
+        assert_eq!(identify(b"\x7fELF\x02\x01\x01\x00"), None);
+        assert_eq!(identify(b"PK\x03\x04 not really a zip"), None);
+    }
+}

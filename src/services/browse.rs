@@ -1,0 +1,165 @@
+//! Finding procedures in the published catalogue, shared by the portal pages and the JSON API: a text query goes
+//! to the search index, whose hits are re-read from SQLite (the index is derived data and may lag by a moment);
+//! without text the catalogue is listed straight from SQLite.
+
+use serde::Serialize;
+
+use crate::search::{ProcedureQuery, SearchIndex};
+use crate::store::procedures::{self, FacetColumn, ListFilter, ProcedureSummary};
+use crate::store::{Db, StoreError, org};
+
+use super::ServiceError;
+
+/// Largest page a caller may ask for.
+pub const MAX_LIMIT: usize = 100;
+
+/// What a visitor asked for; every filter is a code.
+#[derive(Debug, Clone, Default)]
+pub struct BrowseQuery {
+    pub text: String,
+    pub sector: Option<String>,
+    pub level: Option<String>,
+    pub service_level: Option<String>,
+    /// An agency code; it selects the procedures of that agency's administrative level.
+    pub agency: Option<String>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// One procedure found, with highlighted snippets (HTML-escaped, `<mark>` around matches) when a text query ran.
+#[derive(Debug, Clone, Serialize)]
+pub struct Found {
+    #[serde(flatten)]
+    pub summary: ProcedureSummary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_html: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet_html: Option<String>,
+}
+
+/// Counts for each filter choice.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FacetCounts {
+    pub sector: Vec<(String, u64)>,
+    pub level: Vec<(String, u64)>,
+    pub service_level: Vec<(String, u64)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BrowseResult {
+    pub total: usize,
+    pub items: Vec<Found>,
+    pub facets: FacetCounts,
+}
+
+/// Runs a query against the index or the database. An unknown agency finds nothing rather than everything.
+pub async fn find(
+    db: &Db,
+    index: &SearchIndex,
+    query: BrowseQuery,
+) -> Result<BrowseResult, ServiceError> {
+    let limit = query.limit.clamp(1, MAX_LIMIT);
+    let mut level = query.level.clone();
+    if let Some(agency) = &query.agency {
+        let agency = agency.clone();
+        let agency_level = db
+            .read(move |c| {
+                Ok::<_, StoreError>(
+                    org::list_agencies(c)?
+                        .into_iter()
+                        .find(|a| a.code == agency)
+                        .map(|a| a.level),
+                )
+            })
+            .await?;
+        match (agency_level, &level) {
+            (None, _) => return Ok(empty()),
+            (Some(a), Some(l)) if a != *l => return Ok(empty()),
+            (Some(a), _) => level = Some(a),
+        }
+    }
+    let filter = ListFilter {
+        sector: query.sector.clone(),
+        level,
+        service_level: query.service_level.clone(),
+    };
+    if query.text.trim().is_empty() {
+        return list(db, filter, query.offset, limit).await;
+    }
+    let search_query = ProcedureQuery {
+        text: query.text.clone(),
+        sector: filter.sector.clone(),
+        level: filter.level.clone(),
+        service_level: filter.service_level.clone(),
+        offset: query.offset,
+        limit,
+    };
+    let index = index.clone();
+    let results = super::cpu(move || index.search(&search_query))
+        .await?
+        .map_err(|e| ServiceError::Internal(anyhow::Error::new(e)))?;
+    let codes: Vec<String> = results.hits.iter().map(|h| h.code.clone()).collect();
+    let summaries = db
+        .read(move |c| procedures::published_summaries(c, &codes))
+        .await?;
+    let items = results
+        .hits
+        .into_iter()
+        .filter_map(|hit| {
+            let summary = summaries.iter().find(|s| s.code == hit.code)?.clone();
+            Some(Found {
+                summary,
+                name_html: Some(hit.name_html),
+                snippet_html: (!hit.text_html.is_empty()).then_some(hit.text_html),
+            })
+        })
+        .collect();
+    Ok(BrowseResult {
+        total: results.total,
+        items,
+        facets: FacetCounts {
+            sector: results.facets.sector,
+            level: results.facets.level,
+            service_level: results.facets.service_level,
+        },
+    })
+}
+
+fn empty() -> BrowseResult {
+    BrowseResult {
+        total: 0,
+        items: Vec::new(),
+        facets: FacetCounts::default(),
+    }
+}
+
+async fn list(
+    db: &Db,
+    filter: ListFilter,
+    offset: usize,
+    limit: usize,
+) -> Result<BrowseResult, ServiceError> {
+    let result = db
+        .read(move |c| {
+            let (rows, total) = procedures::list_published(c, &filter, offset, limit)?;
+            let facets = FacetCounts {
+                sector: procedures::published_counts(c, FacetColumn::Sector, &filter)?,
+                level: procedures::published_counts(c, FacetColumn::Level, &filter)?,
+                service_level: procedures::published_counts(c, FacetColumn::ServiceLevel, &filter)?,
+            };
+            Ok::<_, StoreError>(BrowseResult {
+                total,
+                items: rows
+                    .into_iter()
+                    .map(|summary| Found {
+                        summary,
+                        name_html: None,
+                        snippet_html: None,
+                    })
+                    .collect(),
+                facets,
+            })
+        })
+        .await?;
+    Ok(result)
+}

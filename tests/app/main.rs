@@ -1,9 +1,14 @@
 //! One integration-test binary: each module drives a real server on an ephemeral port over a temp data directory.
 
+mod admin_units;
 mod architecture;
 mod audit;
 mod auth;
+mod catalogue;
+mod guides;
 mod helpers;
 mod migrations;
 mod pages;
+mod procedures;
+mod search;
 mod storage;

@@ -7,202 +7,28 @@
 // in as an officer by typing into the labelled fields, checks the desk, checks that /admin/users is refused,
 // signs out with the header button, signs in as an administrator, visits the admin pages and the password page,
 // creates a staff account through the form, and opens an unknown path. A last walk does the officer sign-in with
-// JavaScript disabled. Every page visited gets an axe-core audit (serious and critical violations fail) and, at
-// 360 px, a horizontal-scroll check. One line per check; the last line is `N passed, M failed`; exit 1 on failure.
+// JavaScript disabled. At each viewport it also runs the procedure-catalogue walks of catalogue.mjs (citizen and
+// administrator), and their no-JS walk last. Every page visited gets an axe-core audit (serious and critical
+// violations fail) and, at 360 px, a horizontal-scroll check. One line per check; the last line is
+// `N passed, M failed`; exit 1 on failure. The shared helpers (configuration, reporting, audit, sign-in) are in
+// lib.mjs.
 
-import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-const require = createRequire(import.meta.url);
-const { chromium } = require('playwright-core');
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import {
+  Abort, ADMIN_USER, BASE_URL, CHROMIUM, OFFICER_USER, PASSWORD, RUN_ID, SCREENSHOT_DIR,
+  audit, check, chromium, clickAndWait, expectHeading, expectStatus, fail, must, oneLine, openContext, pathOf,
+  signIn, summary, typeInto, walkEnded, watch,
+} from './lib.mjs';
+import { walkCatalogue, walkCatalogueAdmin, walkCatalogueWithoutJs } from './catalogue.mjs';
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) {
-    console.error(`pages.mjs: environment variable ${name} is required`);
-    process.exit(2);
-  }
-  return value;
-};
-const BASE_URL = env('BASE_URL').replace(/\/+$/, '');
-const ADMIN_USER = env('ADMIN_USER');
-const OFFICER_USER = env('OFFICER_USER');
-const PASSWORD = env('PASSWORD');
-const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR || '';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const NEW_PASSWORD = 'Một mật khẩu đủ dài 2026';
-const RUN_ID = Date.now();
-// Axe rule ids to report as notes instead of failures while a known fix is pending (comma-separated, default none).
-const AXE_ALLOW = new Set((process.env.AXE_ALLOW || '').split(',').map((s) => s.trim()).filter(Boolean));
-
-if (SCREENSHOT_DIR) mkdirSync(SCREENSHOT_DIR, { recursive: true });
-
-// ---------------------------------------------------------------------------------------------------------------
-// Reporting
-
-let passed = 0;
-let failed = 0;
-const oneLine = (s) => String(s).replace(/\s+/g, ' ').trim();
-
-function pass(name) {
-  passed += 1;
-  console.log(`ok   ${name}`);
-}
-function fail(name, detail) {
-  failed += 1;
-  console.log(`FAIL ${name}: ${oneLine(detail).slice(0, 1500)}`);
-}
-/** Runs one check; a thrown error or a returned string is a failure. Returns whether it passed. */
-async function check(name, fn) {
-  try {
-    const problem = await fn();
-    if (typeof problem === 'string' && problem) {
-      fail(name, problem);
-      return false;
-    }
-    pass(name);
-    return true;
-  } catch (e) {
-    fail(name, e && e.message ? e.message.split('\n')[0] : e);
-    return false;
-  }
-}
-/** Like check, but a failure stops the walk it belongs to (later steps depend on it). */
-class Abort extends Error {}
-async function must(name, fn) {
-  if (!(await check(name, fn))) throw new Abort(name);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Page helpers
-
-const pathOf = (page) => new URL(page.url()).pathname;
-
-/** Watches a page for failed subresources, page errors and CSP violations reported on the console. */
-function watch(page) {
-  const problems = [];
-  page.on('response', (r) => {
-    const req = r.request();
-    if (r.status() >= 400 && req.resourceType() !== 'document') {
-      problems.push(`${req.resourceType()} ${new URL(r.url()).pathname} answered ${r.status()}`);
-    }
-  });
-  page.on('requestfailed', (req) => {
-    if (req.resourceType() !== 'document') problems.push(`${new URL(req.url()).pathname} failed: ${req.failure()?.errorText}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    // Chromium logs every 4xx/5xx as "Failed to load resource", the page's own 403/404 included; failed
-    // subresources are already caught by the response listener above.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console error: ${m.text()}`);
-  });
-  return {
-    take() {
-      return problems.splice(0, problems.length);
-    },
-  };
-}
-
-/** Navigates by clicking (or submitting) and returns the final document response. */
-async function clickAndWait(page, locator) {
-  const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
-  return response;
-}
-
-const expectStatus = (response, status) =>
-  !response ? 'no document response' : response.status() !== status ? `HTTP ${response.status()}, expected ${status}` : '';
-
-async function expectHeading(page, text) {
-  const h1 = oneLine(await page.locator('h1').first().textContent({ timeout: 5000 }));
-  return h1 === text ? '' : `h1 is "${h1}", expected "${text}"`;
-}
-
-/** Types into the field whose label is `label`, character by character, as a person would. */
-async function typeInto(page, label, text) {
-  const input = page.getByLabel(label, { exact: false }).first();
-  await input.click();
-  await input.fill('');
-  await input.pressSequentially(text, { delay: 5 });
-  const value = await input.inputValue();
-  if (value !== text) throw new Error(`field "${label}" holds "${value}" after typing`);
-}
-
-let shot = 0;
-/** The per-page checks: axe audit, 360 px horizontal scroll, assets/console, screenshot. */
-async function audit(page, vp, label, watcher) {
-  const where = `${vp.name} ${label}`;
-  if (SCREENSHOT_DIR) {
-    shot += 1;
-    const file = path.join(SCREENSHOT_DIR, `${vp.name}-${String(shot).padStart(2, '0')}-${label.replace(/[^a-z0-9]+/gi, '-')}.png`);
-    await page.screenshot({ path: file, fullPage: true }).catch((e) => console.error(`screenshot ${file}: ${e.message}`));
-  }
-  await check(`${where}: axe finds no serious or critical violations`, async () => {
-    const already = await page.evaluate(() => typeof window.axe !== 'undefined');
-    if (!already) await page.addScriptTag({ content: axeSource });
-    const result = await page.evaluate(async () => {
-      // eslint-disable-next-line no-undef
-      const r = await axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        nodes: v.nodes.map((n) => n.target.join(' ')),
-        summary: v.nodes[0] ? v.nodes[0].failureSummary : '',
-      }));
-    });
-    const bad = result.filter((v) => (v.impact === 'serious' || v.impact === 'critical') && !AXE_ALLOW.has(v.id));
-    for (const v of result.filter((x) => !bad.includes(x))) {
-      const allowed = AXE_ALLOW.has(v.id) ? ' [allowed by AXE_ALLOW]' : '';
-      console.log(`  note ${where}: axe ${v.impact} ${v.id} (${v.help}) at ${v.nodes.slice(0, 3).join(', ')}${allowed}`);
-    }
-    return bad
-      .map((v) => `[${v.impact}] ${v.id}: ${v.help} at ${v.nodes.slice(0, 4).join(', ')}${v.nodes.length > 4 ? ` (+${v.nodes.length - 4})` : ''} — ${v.summary}`)
-      .join(' | ');
-  });
-  if (vp.width <= 360) {
-    await check(`${where}: no horizontal scroll at ${vp.width}px`, async () => {
-      const m = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
-      if (m.scroll <= m.inner + 1) return '';
-      const wide = await page.evaluate(() => {
-        const out = [];
-        for (const el of document.querySelectorAll('body *')) {
-          const r = el.getBoundingClientRect();
-          if (r.right > window.innerWidth + 1 && out.length < 4) {
-            out.push(`${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).split(' ').join('.') : ''} right=${Math.round(r.right)}`);
-          }
-        }
-        return out.join(', ');
-      });
-      return `scrollWidth ${m.scroll} > innerWidth ${m.inner}; widest: ${wide}`;
-    });
-  }
-  await check(`${where}: stylesheet, images and scripts load without errors`, async () => {
-    const problems = watcher.take();
-    const css = await page.evaluate(() => [...document.styleSheets].some((s) => (s.href || '').endsWith('/assets/css/site.css')));
-    if (!css) problems.push('site.css is not applied');
-    return problems.join('; ');
-  });
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Walks
 
-async function signIn(page, username, password) {
-  await typeInto(page, 'Tên đăng nhập', username);
-  await typeInto(page, 'Mật khẩu', password);
-  return clickAndWait(page, page.getByRole('button', { name: 'Đăng nhập', exact: true }));
-}
-
 async function walk(browser, vp) {
-  const context = await browser.newContext({
-    viewport: { width: vp.width, height: vp.height },
-    ignoreHTTPSErrors: true,
-    bypassCSP: true, // axe-core is injected as an inline script; the CSP (default-src 'self') would block it
-    locale: 'vi-VN',
-  });
-  context.setDefaultTimeout(15000);
+  const context = await openContext(browser, vp); // CSP bypassed so that axe-core can be injected
   const page = await context.newPage();
   const watcher = watch(page);
   const at = (s) => `${vp.name} ${s}`;
@@ -344,8 +170,7 @@ async function walk(browser, vp) {
     await check(at('admin: signs out with the header button'), async () =>
       pathOf(page) === '/staff/login' ? '' : `at ${pathOf(page)}`);
   } catch (e) {
-    if (!(e instanceof Abort)) fail(at('walk'), e && e.message ? e.message.split('\n')[0] : e);
-    else console.log(`  note ${vp.name}: the rest of this walk was skipped`);
+    walkEnded(at('walk'), e);
   } finally {
     await context.close();
   }
@@ -353,13 +178,7 @@ async function walk(browser, vp) {
 
 /** The officer signs in with JavaScript disabled, and the CSP (not bypassed here) blocks nothing on the way. */
 async function walkWithoutJs(browser) {
-  const context = await browser.newContext({
-    viewport: { width: 360, height: 740 },
-    ignoreHTTPSErrors: true,
-    javaScriptEnabled: false,
-    locale: 'vi-VN',
-  });
-  context.setDefaultTimeout(15000);
+  const context = await openContext(browser, { name: 'no-js', width: 360, height: 740 }, { javaScriptEnabled: false });
   const page = await context.newPage();
   const watcher = watch(page);
   const at = (s) => `no-js ${s}`;
@@ -400,12 +219,16 @@ try {
     { name: 'desktop', width: 1280, height: 800 },
   ]) {
     await walk(browser, vp);
+    await walkCatalogue(browser, vp);
+    await walkCatalogueAdmin(browser, vp);
   }
   await walkWithoutJs(browser);
+  await walkCatalogueWithoutJs(browser);
 } catch (e) {
   fail('browser', e && e.message ? e.message.split('\n')[0] : e);
 } finally {
   if (browser) await browser.close().catch(() => {});
 }
+const { passed, failed } = summary();
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 || passed === 0 ? 1 : 0;

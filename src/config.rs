@@ -29,8 +29,10 @@ pub struct ServerConfig {
     pub http: bool,
     /// Seconds given to in-flight requests after SIGTERM.
     pub shutdown_grace_seconds: u64,
-    /// Largest request body accepted, in bytes.
+    /// Largest request body accepted, in bytes, except on the upload routes below.
     pub max_body_bytes: usize,
+    /// Largest body of a file upload (procedure packs, catalogue files, templates), in bytes.
+    pub max_upload_bytes: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -96,6 +98,7 @@ impl Default for ServerConfig {
             http: false,
             shutdown_grace_seconds: 20,
             max_body_bytes: 2 * 1024 * 1024,
+            max_upload_bytes: 32 * 1024 * 1024,
         }
     }
 }
@@ -189,6 +192,10 @@ impl Config {
         }
         if self.server.max_body_bytes < 1024 {
             problems.push("server.max_body_bytes must be at least 1024".to_owned());
+        }
+        if self.server.max_upload_bytes < self.server.max_body_bytes {
+            problems
+                .push("server.max_upload_bytes must be at least server.max_body_bytes".to_owned());
         }
         if problems.is_empty() {
             Ok(())

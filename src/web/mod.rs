@@ -52,10 +52,15 @@ pub fn router(state: AppState, https: bool) -> Router {
             https.then(|| HeaderValue::from_static("max-age=31536000")),
         ));
     let max_body = state.config.server.max_body_bytes;
+    // Administrators upload procedure packs, catalogue files and templates; their area gets the larger limit
+    // (the admin extractors refuse everyone else before a body is read).
+    let admin_area = admin::routes().layer(axum::extract::DefaultBodyLimit::max(
+        state.config.server.max_upload_bytes,
+    ));
     Router::new()
         .merge(portal::routes())
         .merge(backoffice::routes())
-        .merge(admin::routes())
+        .merge(admin_area)
         .merge(api::routes())
         .route("/assets/{*path}", get(assets::serve_asset))
         .route("/healthz", get(show_health))

@@ -478,6 +478,11 @@ async fn the_site_maps_list_every_published_procedure() {
             "{code} missing from sitemap.xml"
         );
     }
+    assert!(
+        xml.contains(&format!("<loc>{}/thu-tuc/DEMO-HT-01</loc>", app.url)),
+        "addresses use the origin the visitor reached (HTTP/2 has no Host header): {xml}"
+    );
+    assert!(xml.contains("/thu-tuc?sector=H40-HT</loc>"), "sector pages are listed");
     let html = app.page(&client, "/so-do-trang").await;
     assert!(html.contains("href=\"/thu-tuc/DEMO-HT-03\""));
     assert!(app.page(&client, "/robots.txt").await.contains("Sitemap: "));

@@ -340,6 +340,27 @@ async fn edit_form(
     .await
 }
 
+/// The editor again with the reasons an action on `code` was refused (422).
+async fn refused(
+    state: &AppState,
+    me: &Principal,
+    code: &str,
+    errors: &FieldErrors,
+) -> Result<Response, PageError> {
+    let (current, history) = load(state, code).await?;
+    let page = editor_page(
+        state,
+        me,
+        &current.body,
+        errors,
+        1,
+        Some(&current),
+        &history,
+    )
+    .await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
 /// Saves the draft, or re-renders with empty rows ("more"), or with every error (422).
 async fn save_or_render(
     state: &AppState,
@@ -466,20 +487,7 @@ async fn publish(
             state.indexer.wake();
             Ok(see_other(&format!("/admin/procedures/{code}")))
         }
-        Err(ServiceError::Invalid(errors)) => {
-            let (current, history) = load(&state, &code).await?;
-            let page = editor_page(
-                &state,
-                &me,
-                &current.body,
-                &errors,
-                1,
-                Some(&current),
-                &history,
-            )
-            .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
+        Err(ServiceError::Invalid(errors)) => refused(&state, &me, &code, &errors).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -537,20 +545,7 @@ async fn add_template(
     };
     match edit::add_template(&state.db, &client.context(&me.username), &code, new).await {
         Ok(()) => Ok(see_other(&format!("/admin/procedures/{code}"))),
-        Err(ServiceError::Invalid(errors)) => {
-            let (current, history) = load(&state, &code).await?;
-            let page = editor_page(
-                &state,
-                &me,
-                &current.body,
-                &errors,
-                1,
-                Some(&current),
-                &history,
-            )
-            .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
+        Err(ServiceError::Invalid(errors)) => refused(&state, &me, &code, &errors).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -564,20 +559,7 @@ async fn remove_template(
 ) -> Result<Response, PageError> {
     match edit::remove_template(&state.db, &client.context(&me.username), &code, &key).await {
         Ok(()) => Ok(see_other(&format!("/admin/procedures/{code}"))),
-        Err(ServiceError::Invalid(errors)) => {
-            let (current, history) = load(&state, &code).await?;
-            let page = editor_page(
-                &state,
-                &me,
-                &current.body,
-                &errors,
-                1,
-                Some(&current),
-                &history,
-            )
-            .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
+        Err(ServiceError::Invalid(errors)) => refused(&state, &me, &code, &errors).await,
         Err(e) => Err(e.into()),
     }
 }

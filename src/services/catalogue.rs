@@ -268,6 +268,9 @@ pub async fn save_entry(
             entry.set_demo(old.is_demo());
         }
         if entry.upsert(tx)? {
+            if let Entry::Sector(sector) = &entry {
+                super::search::sector_changed(tx, &sector.code, &ctx.now_text())?;
+            }
             let what = existing.as_ref().map_or("created", |_| "updated");
             let object = format!("{}:{}", table_key(table), entry.code());
             ctx.audit(tx, "catalogue.save", &object, Outcome::Ok, what)?;
@@ -378,7 +381,11 @@ pub async fn import(
         .write(move |tx| {
             let mut changed = 0;
             for entry in &entries {
-                changed += usize::from(entry.upsert(tx)?);
+                let entry_changed = entry.upsert(tx)?;
+                if let (true, Entry::Sector(sector)) = (entry_changed, entry) {
+                    super::search::sector_changed(tx, &sector.code, &ctx.now_text())?;
+                }
+                changed += usize::from(entry_changed);
             }
             let report = ImportReport {
                 rows: entries.len(),

@@ -395,7 +395,11 @@ pub async fn import(db: &Db, ctx: &Context, text: &str) -> Result<ImportReport, 
                 ..ImportReport::default()
             };
             for s in &parts.sectors {
-                report.catalogue_entries_changed += usize::from(catalogue::upsert_sector(tx, s)?);
+                let changed = catalogue::upsert_sector(tx, s)?;
+                if changed {
+                    super::search::sector_changed(tx, &s.code, &ctx.now_text())?;
+                }
+                report.catalogue_entries_changed += usize::from(changed);
             }
             for d in &parts.doc_types {
                 report.catalogue_entries_changed += usize::from(catalogue::upsert_doc_type(tx, d)?);

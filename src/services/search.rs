@@ -17,6 +17,19 @@ pub async fn acknowledge(db: &Db, ids: Vec<i64>) -> Result<(), ServiceError> {
         .await
 }
 
+/// Inside the caller's transaction: a sector was renamed, so its published procedures (whose search entries carry
+/// the sector's name) are queued for re-indexing.
+pub(crate) fn sector_changed(
+    tx: &rusqlite::Connection,
+    sector: &str,
+    at: &str,
+) -> Result<(), crate::store::StoreError> {
+    for code in crate::store::procedures::published_codes_in_sector(tx, sector)? {
+        outbox::enqueue(tx, &OutboxItem::Procedure(code), at)?;
+    }
+    Ok(())
+}
+
 /// Asks the indexer (of this process or of the server holding the data directory) to rebuild the whole index.
 pub async fn request_rebuild(db: &Db, ctx: &Context) -> Result<(), ServiceError> {
     let ctx = ctx.clone();

@@ -411,6 +411,20 @@ pub fn all_published(conn: &Connection) -> Result<Vec<ProcedureVersion>, StoreEr
     Ok(rows)
 }
 
+/// Codes of the published procedures of one sector (their search entries carry the sector's name).
+pub fn published_codes_in_sector(
+    conn: &Connection,
+    sector: &str,
+) -> Result<Vec<String>, StoreError> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT procedure_code FROM procedure_versions WHERE state = 'published' AND sector_code = ?1",
+        )?
+        .query_map([sector], |r| r.get(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
 pub fn count_published(conn: &Connection) -> Result<u64, StoreError> {
     Ok(conn.query_row(
         "SELECT count(*) FROM procedure_versions WHERE state = 'published'",

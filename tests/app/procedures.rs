@@ -482,7 +482,10 @@ async fn the_site_maps_list_every_published_procedure() {
         xml.contains(&format!("<loc>{}/thu-tuc/DEMO-HT-01</loc>", app.url)),
         "addresses use the origin the visitor reached (HTTP/2 has no Host header): {xml}"
     );
-    assert!(xml.contains("/thu-tuc?sector=H40-HT</loc>"), "sector pages are listed");
+    assert!(
+        xml.contains("/thu-tuc?sector=H40-HT</loc>"),
+        "sector pages are listed"
+    );
     let html = app.page(&client, "/so-do-trang").await;
     assert!(html.contains("href=\"/thu-tuc/DEMO-HT-03\""));
     assert!(app.page(&client, "/robots.txt").await.contains("Sitemap: "));
@@ -499,5 +502,37 @@ async fn only_administrators_reach_the_catalogue_editor() {
             .await
             .status(),
         403
+    );
+}
+
+#[tokio::test]
+async fn renaming_a_sector_reaches_the_search_entries_of_its_procedures() {
+    let app = TestApp::spawn().await;
+    import(&app, &three()).await.expect("import");
+    assert!(
+        time_until(&app, "khai sinh", "DEMO-HT-01", true)
+            .await
+            .is_some()
+    );
+    let admin = app.signed_in("quantri", "admin").await;
+    let csrf = app.csrf(&admin, "/admin/catalogue/sectors").await;
+    let saved = app
+        .post_form(
+            &admin,
+            "/admin/catalogue/sectors",
+            &[
+                ("csrf", &csrf),
+                ("code", "H40-HT"),
+                ("name", "Hộ tịch và quốc tịch"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let took = time_until(&app, "quoc tich", "DEMO-HT-01", true)
+        .await
+        .expect("the new sector name is searchable");
+    assert!(
+        took < Duration::from_secs(1),
+        "search followed after {took:?}"
     );
 }

@@ -21,6 +21,7 @@ import {
   signIn, summary, typeInto, walkEnded, watch,
 } from './lib.mjs';
 import { walkCatalogue, walkCatalogueAdmin, walkCatalogueWithoutJs } from './catalogue.mjs';
+import { walkSuggest } from './suggest.mjs';
 
 const NEW_PASSWORD = 'Một mật khẩu đủ dài 2026';
 
@@ -221,6 +222,7 @@ try {
     await walk(browser, vp);
     await walkCatalogue(browser, vp);
     await walkCatalogueAdmin(browser, vp);
+    await walkSuggest(browser, vp);
   }
   await walkWithoutJs(browser);
   await walkCatalogueWithoutJs(browser);

@@ -22,6 +22,7 @@ fn head(title: &str) -> Markup {
             title { (title) " – motcua" }
             link rel="stylesheet" href="/assets/css/site.css";
             link rel="icon" href="/assets/img/favicon.svg" type="image/svg+xml";
+            script src="/assets/js/suggest.js" defer {}
         }
     }
 }

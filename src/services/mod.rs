@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin_units;
+pub mod agencies;
 pub mod auth;
 pub mod browse;
 pub mod catalogue;

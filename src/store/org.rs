@@ -137,3 +137,105 @@ pub fn unit_exists(conn: &Connection, code: &str) -> Result<bool, StoreError> {
 pub fn count_agencies(conn: &Connection) -> Result<i64, StoreError> {
     Ok(conn.query_row("SELECT count(*) FROM agencies", [], |r| r.get(0))?)
 }
+
+/// Creates an agency or rewrites the one with the same code; returns whether a row was written, so an import or a
+/// form that changes nothing leaves no audit entry.
+pub fn upsert_agency(conn: &Connection, a: &Agency) -> Result<bool, StoreError> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO agencies(code, name, level, parent_code, admin_unit_code, address, phone, email, is_demo)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT(code) DO UPDATE SET name = excluded.name, level = excluded.level,
+                 parent_code = excluded.parent_code, admin_unit_code = excluded.admin_unit_code,
+                 address = excluded.address, phone = excluded.phone, email = excluded.email, is_demo = excluded.is_demo
+             WHERE (name, level, parent_code, admin_unit_code, address, phone, email, is_demo)
+                 IS NOT (excluded.name, excluded.level, excluded.parent_code, excluded.admin_unit_code,
+                         excluded.address, excluded.phone, excluded.email, excluded.is_demo)",
+        )?
+        .execute(params![
+            a.code,
+            a.name,
+            a.level,
+            a.parent_code,
+            a.admin_unit_code,
+            a.address,
+            a.phone,
+            a.email,
+            a.is_demo
+        ])?;
+    Ok(n > 0)
+}
+
+/// Creates a unit or rewrites the one with the same code; returns whether a row was written.
+pub fn upsert_unit(conn: &Connection, u: &Unit) -> Result<bool, StoreError> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO units(code, agency_code, name, kind) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(code) DO UPDATE SET agency_code = excluded.agency_code, name = excluded.name,
+                 kind = excluded.kind
+             WHERE (agency_code, name, kind) IS NOT (excluded.agency_code, excluded.name, excluded.kind)",
+        )?
+        .execute(params![u.code, u.agency_code, u.name, u.kind])?;
+    Ok(n > 0)
+}
+
+/// Whether anything hangs on an agency: its units, child agencies, or communes (retired ones too, since the
+/// dossiers filed under them keep pointing at the agency).
+pub fn agency_in_use(conn: &Connection, code: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM units WHERE agency_code = ?1)
+                 OR EXISTS(SELECT 1 FROM agencies WHERE parent_code = ?1)
+                 OR EXISTS(SELECT 1 FROM communes WHERE agency_code = ?1)",
+        )?
+        .query_row([code], |r| r.get(0))?)
+}
+
+/// Whether a unit still has staff accounts, or a draft or published procedure version routes a workflow step to
+/// it (retired versions keep the code as history, as for the code lists in `catalogue_refs`).
+pub fn unit_in_use(conn: &Connection, code: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM staff WHERE unit_code = ?1)
+                 OR EXISTS(SELECT 1 FROM procedure_versions v, json_each(v.body, '$.workflow') w
+                           WHERE v.state <> 'retired' AND json_extract(w.value, '$.unit') = ?1)",
+        )?
+        .query_row([code], |r| r.get(0))?)
+}
+
+/// A foreign-key refusal on delete means something the checks above do not know about still refers to the row;
+/// it is reported the same way, `org.in_use`, rather than as a storage failure.
+fn in_use_on_foreign_key(e: rusqlite::Error) -> StoreError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY =>
+        {
+            StoreError::Conflict("org.in_use")
+        }
+        _ => e.into(),
+    }
+}
+
+/// Deletes an agency; `NotFound` when there is none, `Conflict("org.in_use")` when a row still refers to it.
+pub fn delete_agency(conn: &Connection, code: &str) -> Result<(), StoreError> {
+    let n = conn
+        .prepare_cached("DELETE FROM agencies WHERE code = ?1")?
+        .execute([code])
+        .map_err(in_use_on_foreign_key)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Deletes a unit; `NotFound` when there is none, `Conflict("org.in_use")` when a row still refers to it.
+pub fn delete_unit(conn: &Connection, code: &str) -> Result<(), StoreError> {
+    let n = conn
+        .prepare_cached("DELETE FROM units WHERE code = ?1")?
+        .execute([code])
+        .map_err(in_use_on_foreign_key)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}

@@ -1,6 +1,7 @@
 //! One integration-test binary: each module drives a real server on an ephemeral port over a temp data directory.
 
 mod admin_units;
+mod agencies;
 mod architecture;
 mod audit;
 mod auth;

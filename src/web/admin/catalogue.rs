@@ -112,7 +112,7 @@ fn file_stem(table: CatalogueTable) -> &'static str {
 }
 
 /// The catalogues an administrator maintains, in the order of Circular 22's list; some pages are built elsewhere.
-const HUB: [(&str, &str, &str); 6] = [
+const HUB: [(&str, &str, &str); 7] = [
     (
         "/admin/procedures",
         "Thủ tục hành chính",
@@ -137,6 +137,11 @@ const HUB: [(&str, &str, &str); 6] = [
         "/admin/catalogue/units",
         "Đơn vị hành chính",
         "Danh mục đơn vị hành chính cấp tỉnh, cấp xã và việc chuyển đổi sau sắp xếp năm 2025.",
+    ),
+    (
+        "/admin/catalogue/agencies",
+        "Cơ quan, đơn vị",
+        "Cơ quan với mã định danh theo Quyết định 20/2020/QĐ-TTg và các đơn vị trực thuộc; nhập, xuất CSV/JSON.",
     ),
     (
         "/admin/pages",

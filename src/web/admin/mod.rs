@@ -1,5 +1,6 @@
 //! Administration: staff accounts, the organisation and the audit log. Every route needs an administrator.
 
+mod agencies;
 mod catalogue;
 mod pages;
 mod procedures;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/audit", get(show_audit))
         .merge(units::routes())
         .merge(catalogue::routes())
+        .merge(agencies::routes())
         .merge(pages::routes())
         .merge(procedures::routes())
 }

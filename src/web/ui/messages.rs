@@ -102,6 +102,53 @@ pub fn field_message(code: &str) -> &'static str {
         "body.required" => "Vui lòng nhập nội dung.",
         "body.too_long" => "Nội dung dài quá 100.000 ký tự.",
         "position.invalid" => "Thứ tự phải là một số nguyên.",
+        // Agencies and units (services::agencies): forms, import lines ("Dòng N, cột C: …") and deletion.
+        "org.code_required" => "Vui lòng nhập mã.",
+        "org.agency_code_invalid" => {
+            "Mã định danh cơ quan phải theo Quyết định 20/2020/QĐ-TTg: tối đa 35 ký tự gồm chữ in hoa không dấu, chữ số và dấu chấm; nhóm đầu là một chữ cái từ A đến Y và hai chữ số, các nhóm sau là số (ví dụ H40.12)."
+        }
+        "org.name_required" => "Vui lòng nhập tên.",
+        "org.name_too_long" => "Tên dài quá 200 ký tự.",
+        "org.text_invalid" => "Nội dung chứa ký tự không hợp lệ.",
+        "org.text_too_long" => {
+            "Nội dung quá dài (địa chỉ tối đa 300 ký tự, điện thoại 50 ký tự, thư điện tử 254 ký tự)."
+        }
+        "org.email_invalid" => "Địa chỉ thư điện tử không hợp lệ (ví dụ motcua@tiendu.gov.vn).",
+        "org.level_invalid" => {
+            "Cấp chỉ nhận province (cấp tỉnh), district (cấp huyện) hoặc commune (cấp xã)."
+        }
+        "org.parent_unknown" => {
+            "Không tìm thấy cơ quan cấp trên có mã này trong danh mục hoặc trong tệp."
+        }
+        "org.parent_level" => {
+            "Cơ quan cấp trên không được ở cấp thấp hơn cơ quan này (thứ tự: tỉnh, huyện, xã)."
+        }
+        "org.parent_cycle" => {
+            "Cơ quan cấp trên không được là chính cơ quan này hoặc một cơ quan trực thuộc nó."
+        }
+        "org.children_level" => "Cơ quan này có cơ quan trực thuộc ở cấp cao hơn cấp vừa chọn.",
+        "org.admin_unit_unknown" => {
+            "Mã đơn vị hành chính không có trong danh mục đơn vị hành chính mà cơ quan đang áp dụng."
+        }
+        "org.code_taken_by_unit" => "Mã này đã là mã của một đơn vị trực thuộc.",
+        "org.code_taken_by_agency" => "Mã này đã là mã của một cơ quan.",
+        "org.agency_unknown" => {
+            "Không tìm thấy cơ quan chủ quản có mã này; hãy thêm hoặc nhập cơ quan trước."
+        }
+        "org.unit_code_invalid" => {
+            "Mã đơn vị phải là mã định danh theo Quyết định 20/2020/QĐ-TTg: mã cơ quan chủ quản, dấu chấm và số thứ tự (ví dụ H40.12.7)."
+        }
+        "org.unit_not_under_agency" => {
+            "Mã đơn vị phải là mã của cơ quan chủ quản thêm một nhóm số (ví dụ H40.12.7 thuộc cơ quan H40.12)."
+        }
+        "org.kind_invalid" => {
+            "Loại đơn vị chỉ nhận one_stop (bộ phận một cửa), specialist (phòng chuyên môn) hoặc leadership (lãnh đạo cơ quan)."
+        }
+        "org.in_use" => {
+            "đang được sử dụng (đơn vị trực thuộc, cơ quan cấp dưới, xã thuộc địa bàn, tài khoản cán bộ, quy trình thủ tục, hoặc đó là cơ quan của hệ thống). Hãy chuyển hoặc xóa các mục đó trước."
+        }
+        "org.column_missing" => "Thiếu cột bắt buộc.",
+        "org.json_text" => "Giá trị phải là chuỗi ký tự hoặc null.",
         _ => "Giá trị không hợp lệ.",
     }
 }

@@ -2,10 +2,11 @@
 //! and withdrawing versions, templates, procedure packs in and out, and rebuilding the search index.
 
 mod form;
+mod pack;
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
@@ -14,10 +15,10 @@ use crate::domain::FieldErrors;
 use crate::domain::catalogue::{
     Channels, ImplLevel, Procedure, ProcessingTime, ServiceLevel, TemplateRef, TimeUnit,
 };
+use crate::services::ServiceError;
 use crate::services::auth::Principal;
-use crate::services::packs::{self, ImportError, ImportReport};
+use crate::services::packs::ImportReport;
 use crate::services::procedures::{self as edit, NewTemplateFile};
-use crate::services::{ServiceError, search};
 use crate::store::procedures::{self, AdminRow, ProcedureVersion};
 use crate::store::{StoreError, catalogue, org, settings};
 
@@ -35,9 +36,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/procedures", get(list))
         .route("/admin/procedures/new", get(new_form).post(create))
-        .route("/admin/procedures/import", post(import_pack))
-        .route("/admin/procedures/export", get(export_pack))
-        .route("/admin/procedures/reindex", post(reindex))
+        .route("/admin/procedures/import", post(pack::import_pack))
+        .route("/admin/procedures/export", get(pack::export_pack))
+        .route("/admin/procedures/reindex", post(pack::reindex))
         .route("/admin/procedures/{code}", get(edit_form).post(save))
         .route("/admin/procedures/{code}/preview", get(preview))
         .route("/admin/procedures/{code}/publish", post(publish))
@@ -75,7 +76,7 @@ fn state_label(row: &AdminRow) -> Markup {
     }
 }
 
-async fn list_page(
+pub(super) async fn list_page(
     state: &AppState,
     me: &Principal,
     report: Option<Result<ImportReport, String>>,
@@ -562,63 +563,4 @@ async fn remove_template(
         Err(ServiceError::Invalid(errors)) => refused(&state, &me, &code, &errors).await,
         Err(e) => Err(e.into()),
     }
-}
-
-async fn import_pack(
-    State(state): State<AppState>,
-    AdminSession(me): AdminSession,
-    client: Client,
-    upload: Upload,
-) -> Result<Response, PageError> {
-    let outcome = match upload
-        .file("pack")
-        .map(|f| String::from_utf8(f.bytes.clone()))
-    {
-        None => Err("Chưa chọn tệp gói thủ tục.".to_owned()),
-        Some(Err(_)) => Err("Tệp không phải văn bản UTF-8.".to_owned()),
-        Some(Ok(text)) => {
-            match packs::import(&state.db, &client.context(&me.username), &text).await {
-                Ok(report) => Ok(report),
-                Err(ImportError::Refused(problem)) => Err(format!("Lỗi ở {problem}.")),
-                Err(ImportError::Service(e)) => return Err(e.into()),
-            }
-        }
-    };
-    state.indexer.wake();
-    let status = if outcome.is_ok() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, list_page(&state, &me, Some(outcome)).await?).into_response())
-}
-
-async fn export_pack(
-    State(state): State<AppState>,
-    AdminSession(_): AdminSession,
-) -> Result<Response, PageError> {
-    let pack = packs::export(&state.db).await?;
-    let json = serde_json::to_string_pretty(&pack).map_err(|e| ServiceError::Internal(e.into()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"goi-thu-tuc.json\"",
-            ),
-        ],
-        json,
-    )
-        .into_response())
-}
-
-async fn reindex(
-    State(state): State<AppState>,
-    AdminSession(me): AdminSession,
-    client: Client,
-    CsrfForm(_): CsrfForm<NoFields>,
-) -> Result<Response, PageError> {
-    search::request_rebuild(&state.db, &client.context(&me.username)).await?;
-    state.indexer.wake();
-    Ok(see_other("/admin/procedures"))
 }

@@ -56,6 +56,8 @@ async fn show_org(
     let csrf = csrf_token(&state.mac, &me.token);
     let body = html! {
         h1 { "Tổ chức" }
+        p { a href="/admin/catalogue/agencies" { "Sửa cơ quan, đơn vị; nhập hoặc xuất danh mục" } " · "
+            a href="/admin/catalogue/units" { "Đơn vị hành chính và chuyển sang đơn vị sau sắp xếp 2025" } }
         @for agency in &agencies {
             section class="card" {
                 h2 { (agency.name) " " span class="badge" { (agency.code) } @if agency.is_demo { " " span class="badge" { "dữ liệu mẫu" } } }

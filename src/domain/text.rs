@@ -35,6 +35,11 @@ pub fn escape_controls(input: &str) -> String {
 /// Lower-case ASCII with Vietnamese diacritics removed and đ → d ("Tờ khai đăng ký" → "to khai dang ky"), for
 /// keys and file names derived from Vietnamese text.
 pub fn fold_ascii(input: &str) -> String {
+    folded_chars(input).collect()
+}
+
+/// The characters of [`fold_ascii`], lazily, so comparisons need not allocate.
+fn folded_chars(input: &str) -> impl Iterator<Item = char> + '_ {
     input
         .nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
@@ -43,7 +48,6 @@ pub fn fold_ascii(input: &str) -> String {
             other => other.to_ascii_lowercase(),
         })
         .filter(char::is_ascii)
-        .collect()
 }
 
 /// A URL- and key-safe slug: folded words joined by `-` ("Tờ khai khai sinh" → "to-khai-khai-sinh").
@@ -58,7 +62,7 @@ pub fn slug(input: &str) -> String {
 /// Vietnamese alphabetical order, close enough for lists people scan: by the letters without diacritics (so
 /// "Đất đai" sorts among the D's), then by the text itself so different spellings keep a stable order.
 pub fn vietnamese_order(a: &str, b: &str) -> std::cmp::Ordering {
-    fold_ascii(a).cmp(&fold_ascii(b)).then_with(|| a.cmp(b))
+    folded_chars(a).cmp(folded_chars(b)).then_with(|| a.cmp(b))
 }
 
 #[cfg(test)]

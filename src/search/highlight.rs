@@ -33,10 +33,18 @@ pub(crate) struct Highlighter {
     analyzer: TextAnalyzer,
     name: Field,
     text: Field,
+    /// Whether to produce text fragments at all (not for suggestions).
+    text_snippets: bool,
 }
 
 impl Highlighter {
-    pub fn new(parsed: &ParsedQuery, analyzer: TextAnalyzer, name: Field, text: Field) -> Self {
+    pub fn new(
+        parsed: &ParsedQuery,
+        analyzer: TextAnalyzer,
+        name: Field,
+        text: Field,
+        text_snippets: bool,
+    ) -> Self {
         let literal = parsed
             .literal_terms()
             .map(|t| (t.to_owned(), LITERAL_WEIGHT))
@@ -49,6 +57,7 @@ impl Highlighter {
             analyzer,
             name,
             text,
+            text_snippets,
         }
     }
 
@@ -56,20 +65,12 @@ impl Highlighter {
     /// the text with matches marked, or "" when nothing in the text matched.
     pub fn highlight(&mut self, name: &str, text: &str) -> (String, String) {
         let mut name_terms = self.literal.clone();
-        let mut text_terms = self.literal.clone();
         add_neighbours(
             &mut self.analyzer,
             name,
             &self.fuzzy_name,
             &self.prefixes,
             &mut name_terms,
-        );
-        add_neighbours(
-            &mut self.analyzer,
-            text,
-            &self.fuzzy_text,
-            &self.prefixes,
-            &mut text_terms,
         );
         // The fragment limit is compared with byte offsets despite its name: the whole name must fit.
         let whole_name = name.len() + 1;
@@ -83,6 +84,19 @@ impl Highlighter {
             .map(|r| r.start + shift..r.end + shift)
             .collect();
         let name_html = mark(name, &ranges);
+        if !self.text_snippets {
+            return (name_html, String::new());
+        }
+        // Prefixes are matched in names only (see `query::word_query`), so the text is scanned for typo
+        // neighbours alone.
+        let mut text_terms = self.literal.clone();
+        add_neighbours(
+            &mut self.analyzer,
+            text,
+            &self.fuzzy_text,
+            &[],
+            &mut text_terms,
+        );
         let generator = SnippetGenerator::new(
             text_terms,
             self.analyzer.clone(),

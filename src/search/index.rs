@@ -132,8 +132,15 @@ impl SearchIndex {
                 }
             }
         };
-        let highlighter = (!parsed.is_empty())
-            .then(|| Highlighter::new(&parsed, vi, inner.fields.name, inner.fields.text));
+        let highlighter = (!parsed.is_empty()).then(|| {
+            Highlighter::new(
+                &parsed,
+                vi,
+                inner.fields.name,
+                inner.fields.text,
+                q.text_snippets,
+            )
+        });
         let hits = page(&searcher, &inner.fields, &fruit, offset, highlighter)?;
         let [sector, level, service_level] = fruit.facets;
         Ok(ProcedureResults {

@@ -65,6 +65,9 @@ pub struct ProcedureQuery {
     pub offset: usize,
     /// Capped at [`MAX_LIMIT`].
     pub limit: usize,
+    /// Whether hits carry a highlighted fragment of their text (a results page) or only their highlighted name
+    /// (suggestions while typing, which need to be cheap).
+    pub text_snippets: bool,
 }
 
 impl Default for ProcedureQuery {
@@ -76,6 +79,7 @@ impl Default for ProcedureQuery {
             service_level: None,
             offset: 0,
             limit: DEFAULT_LIMIT,
+            text_snippets: true,
         }
     }
 }

@@ -306,11 +306,14 @@ fn word_query(fields: &Fields, word: &Word, loose: bool) -> Box<dyn Query> {
             alts.push((Occur::Should, boosted(typo(fields.text), FUZZY_SCORE)));
         }
     }
+    // The word being typed completes against names (and codes) only: a short prefix such as "th" expands to a
+    // large part of the text's vocabulary, which made such queries several times slower than the rest, while
+    // what a person types into a search box is the name of a procedure.
     if loose && word.prefix {
         let candidates = std::iter::once(&word.folded).chain(word.telex.as_ref());
         for prefix in candidates.filter(|p| p.chars().count() >= PREFIX_MIN_CHARS) {
-            let make = |field| prefix_query(field, prefix);
-            on_name_and_text(&mut alts, fields.name, fields.text, PREFIX_SCORE, make);
+            let name = prefix_query(fields.name, prefix);
+            alts.push((Occur::Should, boosted(name, NAME_WEIGHT * PREFIX_SCORE)));
             let code = prefix_query(fields.code_text, prefix);
             alts.push((Occur::Should, boosted(code, NAME_WEIGHT * PREFIX_SCORE)));
         }
@@ -344,28 +347,30 @@ fn phrase_query(fields: &Fields, words: &[Word]) -> Box<dyn Query> {
     ]))
 }
 
-/// The free words as one phrase, for ranking only; a word still being typed ends it as a prefix.
+/// The free words as one phrase, for ranking only. A word still being typed ends the name's phrase as a prefix
+/// and is left out of the text's phrase (prefixes are matched in names only).
 fn adjacency_query(fields: &Fields, words: &[Word]) -> Box<dyn Query> {
     let typing = words.last().is_some_and(|w| w.prefix);
-    let phrase = |field: Field| -> Box<dyn Query> {
-        let terms: Vec<Term> = words
+    let terms = |field: Field, words: &[Word]| -> Vec<Term> {
+        words
             .iter()
             .map(|w| Term::from_field_text(field, &w.folded))
-            .collect();
-        if typing {
-            Box::new(PhrasePrefixQuery::new(terms))
-        } else {
-            Box::new(PhraseQuery::new(terms))
-        }
+            .collect()
     };
-    Box::new(BooleanQuery::new(vec![
-        (
-            Occur::Should,
-            boosted(phrase(fields.name), NAME_WEIGHT * ADJACENCY_WEIGHT),
-        ),
-        (
-            Occur::Should,
-            boosted(phrase(fields.text), ADJACENCY_WEIGHT),
-        ),
-    ]))
+    let name: Box<dyn Query> = if typing {
+        Box::new(PhrasePrefixQuery::new(terms(fields.name, words)))
+    } else {
+        Box::new(PhraseQuery::new(terms(fields.name, words)))
+    };
+    let mut clauses = vec![(Occur::Should, boosted(name, NAME_WEIGHT * ADJACENCY_WEIGHT))];
+    let text_words = if typing {
+        &words[..words.len() - 1]
+    } else {
+        words
+    };
+    if text_words.len() > 1 {
+        let text = Box::new(PhraseQuery::new(terms(fields.text, text_words)));
+        clauses.push((Occur::Should, boosted(text, ADJACENCY_WEIGHT)));
+    }
+    Box::new(BooleanQuery::new(clauses))
 }

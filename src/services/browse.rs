@@ -24,6 +24,8 @@ pub struct BrowseQuery {
     pub agency: Option<String>,
     pub offset: usize,
     pub limit: usize,
+    /// Highlight names only, without text fragments: the cheap form search-as-you-type suggestions ask for.
+    pub names_only: bool,
 }
 
 /// One procedure found, with highlighted snippets (HTML-escaped, `<mark>` around matches) when a text query ran.
@@ -93,6 +95,7 @@ pub async fn find(
         service_level: filter.service_level.clone(),
         offset: query.offset,
         limit,
+        text_snippets: !query.names_only,
     };
     let index = index.clone();
     let results = super::cpu(move || index.search(&search_query))

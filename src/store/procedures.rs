@@ -4,6 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::domain::catalogue::Procedure;
+use crate::domain::text::fold_ascii;
 
 use super::StoreError;
 
@@ -93,8 +94,8 @@ pub fn insert_version(conn: &Connection, v: &NewVersion<'_>) -> Result<i64, Stor
     let published = v.state == "published";
     conn.prepare_cached(
         "INSERT INTO procedure_versions(procedure_code, version, state, name, sector_code, level, service_level,
-             is_demo, body, content_hash, valid_from, created_at, created_by, published_at, published_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+             is_demo, body, content_hash, valid_from, created_at, created_by, published_at, published_by, sort_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?
     .execute(params![
         v.body.code,
@@ -112,6 +113,7 @@ pub fn insert_version(conn: &Connection, v: &NewVersion<'_>) -> Result<i64, Stor
         v.by,
         published.then_some(v.at),
         published.then_some(v.by),
+        fold_ascii(&v.body.name),
     ])?;
     Ok(number)
 }
@@ -128,7 +130,7 @@ pub fn update_draft(
     let n = conn
         .prepare_cached(
             "UPDATE procedure_versions SET name = ?2, sector_code = ?3, level = ?4, service_level = ?5,
-                 is_demo = ?6, body = ?7, content_hash = ?8
+                 is_demo = ?6, body = ?7, content_hash = ?8, sort_key = ?9
              WHERE id = ?1 AND state = 'draft'",
         )?
         .execute(params![
@@ -139,7 +141,8 @@ pub fn update_draft(
             body.service_level.as_str(),
             body.demo,
             json,
-            content_hash
+            content_hash,
+            fold_ascii(&body.name)
         ])?;
     if n == 0 {
         return Err(StoreError::NotFound);
@@ -270,35 +273,48 @@ fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<ProcedureSummary> {
     })
 }
 
-/// One page of the published catalogue in (sector name, procedure name) order, and the total.
+impl ListFilter {
+    /// `AND column = ?` for each filter given, with its values in order. Only the filters in use appear in the SQL,
+    /// so SQLite can pick the matching partial index (a `?1 IS NULL OR ...` form defeats the planner).
+    fn clause(&self, prefix: &str) -> (String, Vec<String>) {
+        let mut sql = String::new();
+        let mut values = Vec::new();
+        for (column, value) in [
+            ("sector_code", &self.sector),
+            ("level", &self.level),
+            ("service_level", &self.service_level),
+        ] {
+            if let Some(v) = value {
+                sql.push_str(&format!(" AND {prefix}{column} = ?"));
+                values.push(v.clone());
+            }
+        }
+        (sql, values)
+    }
+}
+
+/// One page of the published catalogue in Vietnamese name order, and the total.
 pub fn list_published(
     conn: &Connection,
     filter: &ListFilter,
     offset: usize,
     limit: usize,
 ) -> Result<(Vec<ProcedureSummary>, usize), StoreError> {
-    let clause = "v.state = 'published' AND (?1 IS NULL OR v.sector_code = ?1) \
-                  AND (?2 IS NULL OR v.level = ?2) AND (?3 IS NULL OR v.service_level = ?3)";
-    let args = params![filter.sector, filter.level, filter.service_level];
+    let (clause, values) = filter.clause("v.");
     let total: i64 = conn
         .prepare_cached(&format!(
-            "SELECT count(*) FROM procedure_versions v WHERE {clause}"
+            "SELECT count(*) FROM procedure_versions v WHERE v.state = 'published'{clause}"
         ))?
-        .query_row(args, |r| r.get(0))?;
+        .query_row(rusqlite::params_from_iter(&values), |r| r.get(0))?;
+    let mut args: Vec<rusqlite::types::Value> = values.into_iter().map(Into::into).collect();
+    args.push((limit as i64).into());
+    args.push((offset as i64).into());
     let rows = conn
         .prepare_cached(&format!(
-            "{SUMMARY_SELECT} WHERE {clause} ORDER BY s.name COLLATE vi, v.name COLLATE vi LIMIT ?4 OFFSET ?5"
+            "{SUMMARY_SELECT} WHERE v.state = 'published'{clause} ORDER BY v.sort_key, v.procedure_code \
+             LIMIT ? OFFSET ?"
         ))?
-        .query_map(
-            params![
-                filter.sector,
-                filter.level,
-                filter.service_level,
-                limit as i64,
-                offset as i64
-            ],
-            summary_from_row,
-        )?
+        .query_map(rusqlite::params_from_iter(args), summary_from_row)?
         .collect::<Result<Vec<_>, _>>()?;
     Ok((rows, usize::try_from(total).unwrap_or(0)))
 }
@@ -342,14 +358,12 @@ pub fn published_counts(
             "service_level"
         }
     };
+    let (clause, values) = f.clause("");
     let rows = conn
         .prepare_cached(&format!(
-            "SELECT {col}, count(*) FROM procedure_versions WHERE state = 'published'
-               AND (?1 IS NULL OR sector_code = ?1) AND (?2 IS NULL OR level = ?2)
-               AND (?3 IS NULL OR service_level = ?3)
-             GROUP BY {col}"
+            "SELECT {col}, count(*) FROM procedure_versions WHERE state = 'published'{clause} GROUP BY {col}"
         ))?
-        .query_map(params![f.sector, f.level, f.service_level], |r| {
+        .query_map(rusqlite::params_from_iter(&values), |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
         })?
         .collect::<Result<Vec<_>, _>>()?;

@@ -242,9 +242,9 @@ async fn an_entry_used_by_a_procedure_cannot_be_deleted() {
     fill(&app, &client).await;
     app.sql(
         r#"INSERT INTO procedures(code, created_at) VALUES ('1.000001', '2026-01-05T08:00:00Z');
-           INSERT INTO procedure_versions(procedure_code, version, state, name, sector_code, level, service_level,
-               is_demo, body, content_hash, created_at, created_by)
-           VALUES ('1.000001', 1, 'published', 'Đăng ký khai sinh', 'H40-HT', 'district', 'none', 0,
+           INSERT INTO procedure_versions(procedure_code, version, state, name, sort_key, sector_code, level,
+               service_level, is_demo, body, content_hash, created_at, created_by)
+           VALUES ('1.000001', 1, 'published', 'Đăng ký khai sinh', 'dang ky khai sinh', 'H40-HT', 'district', 'none', 0,
                '{"components":[{"key":"to_khai","doc_type":"GT-CCCD"}],"fees":[{"fee":"LP-HT-01"}]}',
                'x', '2026-01-05T08:00:00Z', 'test');"#,
     )

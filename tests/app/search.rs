@@ -186,3 +186,31 @@ async fn the_portal_search_page_shows_results_with_snippets_and_filter_counts() 
         "the sector filter applies"
     );
 }
+
+#[tokio::test]
+async fn suggestions_ask_for_highlighted_names_without_text_fragments() {
+    let app = demo_app().await;
+    let full = search_with(&app, &[("q", "giay phep xay dung")]).await;
+    assert!(
+        full["items"][0]["snippet_html"].is_string(),
+        "a results page carries text fragments"
+    );
+    let names = search_with(
+        &app,
+        &[
+            ("q", "giay phep xay"),
+            ("limit", "6"),
+            ("snippets", "false"),
+        ],
+    )
+    .await;
+    let first = &names["items"][0];
+    assert!(
+        first["name_html"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("<mark>")
+    );
+    assert!(first.get("snippet_html").is_none(), "{first}");
+    assert!(names["items"].as_array().map(Vec::len).unwrap_or(0) <= 6);
+}

@@ -33,6 +33,8 @@ pub struct ProcedureParams {
     service_level: Option<String>,
     limit: Option<usize>,
     cursor: Option<String>,
+    /// `false` leaves out text fragments (suggestions while typing); names are always highlighted.
+    snippets: Option<bool>,
 }
 
 /// Cursors are opaque to clients; inside they carry the offset of the next page.
@@ -81,6 +83,7 @@ pub async fn list_procedures(
         agency: nonempty(p.agency),
         offset,
         limit,
+        names_only: p.snippets == Some(false),
     };
     let result = browse::find(&state.db, &state.search, query).await?;
     let next = offset + limit;

@@ -56,6 +56,7 @@ impl ListParams {
             agency: some(&self.agency),
             offset: (self.page() - 1).saturating_mul(PAGE_SIZE),
             limit: PAGE_SIZE,
+            names_only: false,
         }
     }
 

@@ -16,6 +16,7 @@ use crate::datadir::{DataDir, DataLock};
 use crate::jobs::indexer;
 use crate::maintenance;
 use crate::search::{Freshness, SearchIndex};
+use crate::services::browse::SearchSlots;
 use crate::services::search::IndexerWake;
 use crate::store::Db;
 use crate::web::metrics::Metrics;
@@ -83,6 +84,7 @@ impl App {
             metrics: Arc::new(Metrics::default()),
             search,
             indexer: IndexerWake::default(),
+            search_slots: SearchSlots::per_core(),
         };
         Ok(App {
             rebuild_index,

@@ -106,12 +106,15 @@ impl SearchIndex {
         let mut vi = inner.vi.clone();
         let mut vi_exact = inner.vi_exact.clone();
         let mut parsed = ParsedQuery::parse(&q.text, &mut vi_exact, &mut vi);
-        let text_field = inner.fields.text;
         // A failed lookup counts as unknown: at worst the query also looks for typos.
-        parsed.check_text_dictionary(|folded| {
-            let term = Term::from_field_text(text_field, folded);
-            searcher.doc_freq(&term).is_ok_and(|n| n > 0)
-        });
+        let searcher_ref = &searcher;
+        let known = |field| {
+            move |folded: &str| {
+                let term = Term::from_field_text(field, folded);
+                searcher_ref.doc_freq(&term).is_ok_and(|n| n > 0)
+            }
+        };
+        parsed.check_dictionaries(known(inner.fields.text), known(inner.fields.name));
         // Indexed values were NFC-normalised; a filter must be too to compare equal.
         let filters = [&q.sector, &q.level, &q.service_level].map(|f| f.as_deref().map(nfc));
         let collector = |order| CatalogueCollector {

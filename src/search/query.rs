@@ -2,9 +2,10 @@
 //!
 //! Each word becomes a disjunction of alternatives over the name, text and code fields: the folded word, the word
 //! with its diacritics, its Telex decoding, its one-typo neighbours and, for the word still being typed, its
-//! prefix. Typos are looked for in names always, but in the text only for a word the text dictionary does not
-//! know: a real word such as "dung" has a dozen neighbours (dong, dang, dun…) present in nearly every long text,
-//! which would turn every query into "everything" and cost a full-index union per word.
+//! prefix in names. Typos are looked for only for a word the index does not hold (in the text dictionary, or, for
+//! names, in either): a real word such as "dung" has a dozen neighbours (dong, dang, dun…) present in nearly every
+//! long text, which would turn every query into "everything", and the typo automata were a large part of the cost
+//! of every query. A misspelling that is itself a real word is therefore taken as typed.
 //!
 //! Words are AND-ed; [`Mode::Any`] relaxes that to OR when the AND query finds nothing. Double-quoted text is a
 //! required phrase, and the whole unquoted query is also tried as a phrase to reward adjacency.
@@ -64,8 +65,11 @@ pub(crate) struct Word {
     /// The last word of a query still being typed: it also matches as a prefix.
     pub prefix: bool,
     /// Long enough for typos and unknown to the text dictionary (nor is its Telex decoding known): look for its
-    /// one-typo neighbours in the text too. Set by [`ParsedQuery::check_text_dictionary`].
+    /// one-typo neighbours in the text too. Set by [`ParsedQuery::check_dictionaries`].
     pub typo_in_text: bool,
+    /// Long enough for typos and unknown to both dictionaries: look for its one-typo neighbours in names. A word
+    /// the index holds is taken as typed, which spares most queries the typo automata.
+    pub typo_in_name: bool,
 }
 
 impl Word {
@@ -133,12 +137,19 @@ impl ParsedQuery {
             .flat_map(|w| std::iter::once(w.folded.as_str()).chain(w.telex.as_deref()))
     }
 
-    /// Decides, per free word, whether typos are looked for in the text (see the module doc). `known` tells
-    /// whether a folded term occurs in the text field.
-    pub fn check_text_dictionary(&mut self, known: impl Fn(&str) -> bool) {
+    /// Decides, per free word, where typos are looked for (see the module doc). `in_text` and `in_name` tell
+    /// whether a folded term occurs in the text and in the name field.
+    pub fn check_dictionaries(
+        &mut self,
+        in_text: impl Fn(&str) -> bool,
+        in_name: impl Fn(&str) -> bool,
+    ) {
         for word in &mut self.words {
-            word.typo_in_text =
-                word.fuzzy() && !known(&word.folded) && !word.telex.as_deref().is_some_and(&known);
+            let spellings = || std::iter::once(word.folded.as_str()).chain(word.telex.as_deref());
+            let known_in_text = spellings().any(&in_text);
+            let known_in_name = spellings().any(&in_name);
+            word.typo_in_text = word.fuzzy() && !known_in_text;
+            word.typo_in_name = word.fuzzy() && !known_in_text && !known_in_name;
         }
     }
 
@@ -146,7 +157,7 @@ impl ParsedQuery {
     pub fn fuzzy_name_terms(&self) -> impl Iterator<Item = &str> {
         self.words
             .iter()
-            .filter(|w| w.fuzzy())
+            .filter(|w| w.typo_in_name)
             .map(|w| w.folded.as_str())
     }
 
@@ -230,6 +241,7 @@ fn analyse(
             telex,
             prefix: false,
             typo_in_text: false,
+            typo_in_name: false,
         });
     }
     if still_typing
@@ -295,13 +307,15 @@ fn word_query(fields: &Fields, word: &Word, loose: bool) -> Box<dyn Query> {
         let decoded = |field| term(Term::from_field_text(field, telex));
         on_name_and_text(&mut alts, fields.name, fields.text, TELEX_WEIGHT, decoded);
     }
-    if loose && word.fuzzy() {
+    if loose {
         let typo = |field| -> Box<dyn Query> {
             let t = Term::from_field_text(field, &word.folded);
             Box::new(FuzzyTermQuery::new(t, 1, true))
         };
-        let name = boosted(typo(fields.name), NAME_WEIGHT * FUZZY_SCORE);
-        alts.push((Occur::Should, name));
+        if word.typo_in_name {
+            let name = boosted(typo(fields.name), NAME_WEIGHT * FUZZY_SCORE);
+            alts.push((Occur::Should, name));
+        }
         if word.typo_in_text {
             alts.push((Occur::Should, boosted(typo(fields.text), FUZZY_SCORE)));
         }

@@ -2,7 +2,10 @@
 //! to the search index, whose hits are re-read from SQLite (the index is derived data and may lag by a moment);
 //! without text the catalogue is listed straight from SQLite.
 
+use std::sync::Arc;
+
 use serde::Serialize;
+use tokio::sync::Semaphore;
 
 use crate::search::{ProcedureQuery, SearchIndex};
 use crate::store::procedures::{self, FacetColumn, ListFilter, ProcedureSummary};
@@ -54,10 +57,28 @@ pub struct BrowseResult {
     pub facets: FacetCounts,
 }
 
+/// Admits as many searches at once as there are cores, first come first served. Searching is pure CPU work; letting
+/// every request in at once only makes them share the cores, so each takes as long as the slowest, while a queue
+/// in front keeps the latency of each close to its own cost plus its wait.
+#[derive(Clone)]
+pub struct SearchSlots(Arc<Semaphore>);
+
+impl SearchSlots {
+    pub fn new(slots: usize) -> Self {
+        SearchSlots(Arc::new(Semaphore::new(slots.max(1))))
+    }
+
+    /// One slot per available core.
+    pub fn per_core() -> Self {
+        Self::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    }
+}
+
 /// Runs a query against the index or the database. An unknown agency finds nothing rather than everything.
 pub async fn find(
     db: &Db,
     index: &SearchIndex,
+    slots: &SearchSlots,
     query: BrowseQuery,
 ) -> Result<BrowseResult, ServiceError> {
     let limit = query.limit.clamp(1, MAX_LIMIT);
@@ -98,9 +119,14 @@ pub async fn find(
         text_snippets: !query.names_only,
     };
     let index = index.clone();
-    let results = super::cpu(move || index.search(&search_query))
-        .await?
+    let permit = slots
+        .0
+        .acquire()
+        .await
         .map_err(|e| ServiceError::Internal(anyhow::Error::new(e)))?;
+    let results = super::cpu(move || index.search(&search_query)).await;
+    drop(permit);
+    let results = results?.map_err(|e| ServiceError::Internal(anyhow::Error::new(e)))?;
     let codes: Vec<String> = results.hits.iter().map(|h| h.code.clone()).collect();
     let summaries = db
         .read(move |c| procedures::published_summaries(c, &codes))

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::crypto::MacKey;
 use crate::search::SearchIndex;
+use crate::services::browse::SearchSlots;
 use crate::services::search::IndexerWake;
 use crate::store::Db;
 
@@ -20,4 +21,6 @@ pub struct AppState {
     pub search: SearchIndex,
     /// Wakes the indexer after a catalogue change so search follows within moments.
     pub indexer: IndexerWake,
+    /// How many searches run at once (one per core).
+    pub search_slots: SearchSlots,
 }

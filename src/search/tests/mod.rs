@@ -86,35 +86,30 @@ fn one_typo_is_tolerated_in_words_of_four_letters_or_more() {
 }
 
 #[test]
-fn typos_are_sought_in_the_text_only_for_words_it_does_not_contain() {
+fn typos_are_sought_only_for_words_the_index_does_not_contain() {
     let index = catalogue_index();
     // "thihc" is in no dictionary: its neighbour "thích" is found in the text ("người thân thích").
     let found = codes(&index, "nguoi than thihc ");
     assert!(found.contains(&"DEMO-HT-01".to_owned()) && found.contains(&"DEMO-HT-02".to_owned()));
-    // "minh" is a known word: its name neighbour "sinh" counts, its text neighbours "tình", "định" do not.
+    // "minh" is a word the index holds: it is taken as typed, so neither its name neighbour "sinh" nor its text
+    // neighbours "tình", "định" count.
     let found = codes(&index, "minh ");
-    assert!(found.contains(&"DEMO-HT-01".to_owned()), "{found:?}");
+    assert!(!found.contains(&"DEMO-HT-01".to_owned()), "{found:?}");
     assert!(!found.contains(&"DEMO-HT-03".to_owned()), "{found:?}");
     assert!(!found.contains(&"DEMO-CT-01".to_owned()), "{found:?}");
 }
 
 #[test]
-fn fuzzy_matches_rank_below_exact_ones() {
+fn a_known_word_is_taken_as_typed_and_an_unknown_one_finds_its_neighbours() {
     let index = catalogue_index();
-    let results = run(&index, &ProcedureQuery::text("giao "));
-    let order: Vec<&str> = results.hits.iter().map(|h| h.code.as_str()).collect();
-    // "giao" itself: Bàn giao (name), Giao thông (text). Fuzzy only: "giá" (Bán đấu giá), "giấy" (many).
-    assert_eq!(&order[..2], ["DEMO-TS-02", "DEMO-GT-01"]);
-    assert!(
-        order.contains(&"DEMO-TS-01"),
-        "fuzzy neighbour gia: {order:?}"
-    );
-    assert!(
-        order.contains(&"DEMO-XD-01"),
-        "fuzzy neighbour giay: {order:?}"
-    );
-    let exact_floor = results.hits[1].score;
-    assert!(results.hits[2..].iter().all(|h| h.score < exact_floor));
+    let known = codes(&index, "giao ");
+    // "giao" itself: Bàn giao (name), Giao thông (text); not "giá" (Bán đấu giá) nor "giấy".
+    assert_eq!(known[..2], ["DEMO-TS-02", "DEMO-GT-01"]);
+    assert!(!known.contains(&"DEMO-TS-01".to_owned()), "{known:?}");
+    assert!(!known.contains(&"DEMO-XD-01".to_owned()), "{known:?}");
+    // "giiao" is no word: one deletion away it is "giao", found in the name first.
+    let typo = codes(&index, "giiao ");
+    assert_eq!(typo[..2], ["DEMO-TS-02", "DEMO-GT-01"], "{typo:?}");
 }
 
 #[test]

@@ -85,7 +85,7 @@ pub async fn list_procedures(
         limit,
         names_only: p.snippets == Some(false),
     };
-    let result = browse::find(&state.db, &state.search, query).await?;
+    let result = browse::find(&state.db, &state.search, &state.search_slots, query).await?;
     let next = offset + limit;
     let body = ProcedureList {
         next_cursor: (next < result.total).then(|| encode_cursor(next)),

@@ -168,7 +168,13 @@ pub async fn list_procedures(
     State(state): State<AppState>,
     Query(params): Query<ListParams>,
 ) -> Result<Markup, PageError> {
-    let result = browse::find(&state.db, &state.search, params.query()).await?;
+    let result = browse::find(
+        &state.db,
+        &state.search,
+        &state.search_slots,
+        params.query(),
+    )
+    .await?;
     let (office, sectors, agencies) = state
         .db
         .read(|c| {

@@ -68,9 +68,9 @@ impl SearchSlots {
         SearchSlots(Arc::new(Semaphore::new(slots.max(1))))
     }
 
-    /// One slot per available core.
+    /// One slot per available core, plus one so a core never idles while the next search is handed to a thread.
     pub fn per_core() -> Self {
-        Self::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+        Self::new(std::thread::available_parallelism().map_or(2, |n| n.get()) + 1)
     }
 }
 

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use super::json_lines::Lines;
 use crate::domain::FieldErrors;
 use crate::domain::catalogue::{parse_catalogue_code, parse_sector_code};
 use crate::domain::text::{clean_line, has_control_chars};
@@ -510,18 +511,13 @@ fn csv_rows(table: CatalogueTable, text: &str) -> Result<Vec<Row>, ImportProblem
     Ok(rows)
 }
 
-/// The 1-based line where a raw JSON value starts; it borrows from `text`, so the offset is a pointer difference.
-fn line_of(text: &str, raw: &RawValue) -> usize {
-    let offset = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
 fn json_rows(table: CatalogueTable, text: &str) -> Result<Vec<Row>, ImportProblem> {
     let items: Vec<&RawValue> =
         serde_json::from_str(text).map_err(|e| problem(e.line().max(1), "", "import.json"))?;
+    let lines = Lines::new(text);
     let mut rows = Vec::with_capacity(items.len());
     for raw in items {
-        let line = line_of(text, raw);
+        let line = lines.of(raw);
         let Ok(Value::Object(object)) = serde_json::from_str::<Value>(raw.get()) else {
             return Err(problem(line, "", "import.json_object"));
         };

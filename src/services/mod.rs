@@ -9,6 +9,7 @@ pub mod browse;
 pub mod catalogue;
 pub mod demo;
 pub mod demo_catalogue;
+mod json_lines;
 pub mod office;
 pub mod packs;
 pub mod pages;

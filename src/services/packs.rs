@@ -22,6 +22,7 @@ use crate::store::outbox::{self, OutboxItem};
 use crate::store::procedures::{self, NewVersion};
 use crate::store::{Db, StoreError, org, settings};
 
+use super::json_lines::Lines;
 use super::{Context, ServiceError};
 
 pub const FORMAT: &str = "motcua.procedure-pack";
@@ -152,28 +153,6 @@ pub fn reason(code: &str) -> &'static str {
         "media_type" => "loại tệp không được chấp nhận (chỉ PDF, DOCX, ODT, XLSX, văn bản)",
         "content_mismatch" => "nội dung tệp không khớp với loại tệp khai báo",
         _ => "không hợp lệ",
-    }
-}
-
-/// Line numbers of a pack: the offsets where lines start, found once, so naming the line of any value is a binary
-/// search (counting newlines from the start for each of 10,000 procedures made large imports quadratic).
-struct Lines<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Lines { text, starts }
-    }
-
-    /// The 1-based line where `raw` (a slice of this text) starts.
-    fn of(&self, raw: &RawValue) -> usize {
-        let offset = (raw.get().as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
-        self.starts.partition_point(|&start| start <= offset)
     }
 }
 

@@ -13,6 +13,7 @@ use crate::store::org::{self, Agency, Unit};
 use crate::store::{Db, StoreError};
 
 use super::super::catalogue::{Format, ImportError, ImportProblem, ImportReport};
+use super::super::json_lines::Lines;
 use super::super::{Context, ServiceError, cpu};
 use super::{
     AgencyForm, OrgList, UnitForm, check_agencies, check_units, parse_agency, parse_unit, problem,
@@ -190,18 +191,13 @@ fn csv_rows(list: OrgList, text: &str) -> Result<Vec<Cells>, ImportProblem> {
     Ok(rows)
 }
 
-/// The 1-based line where a raw JSON value starts; it borrows from `text`, so the offset is a pointer difference.
-fn line_of(text: &str, raw: &RawValue) -> usize {
-    let offset = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
 fn json_rows(list: OrgList, text: &str) -> Result<Vec<Cells>, ImportProblem> {
     let items: Vec<&RawValue> =
         serde_json::from_str(text).map_err(|e| problem(e.line().max(1), "", "import.json"))?;
+    let lines = Lines::new(text);
     let mut rows = Vec::with_capacity(items.len());
     for raw in items {
-        let line = line_of(text, raw);
+        let line = lines.of(raw);
         let Ok(Value::Object(object)) = serde_json::from_str::<Value>(raw.get()) else {
             return Err(problem(line, "", "import.json_object"));
         };

@@ -3,8 +3,8 @@
 //! buttons, CSV/JSON export links and a file import form. The three lists share every handler.
 
 use axum::Router;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
@@ -19,13 +19,14 @@ use crate::store::catalogue::CatalogueTable;
 use crate::store::{StoreError, settings};
 
 use super::super::error::PageError;
-use super::super::extract::{AdminSession, Client, CsrfForm, NoFields, csrf_ok};
+use super::super::extract::{AdminSession, Client, CsrfForm, NoFields};
 use super::super::session::csrf_token;
 use super::super::state::AppState;
 use super::super::ui::form::{Field, csrf_input, error_summary, field};
 use super::super::ui::layout::{PageContext, page, scroll_table};
 use super::super::ui::messages::field_message;
 use super::super::ui::procedure::vnd;
+use super::super::upload::Upload;
 
 const TABLES: [CatalogueTable; 3] = [
     CatalogueTable::Sectors,
@@ -78,11 +79,9 @@ fn list_routes(table: CatalogueTable) -> Router<AppState> {
         .route(
             &format!("{base}/import"),
             post(
-                move |s: State<AppState>,
-                      a: AdminSession,
-                      c: Client,
-                      h: HeaderMap,
-                      m: Multipart| { import_file(table, s, a, c, h, m) },
+                move |s: State<AppState>, a: AdminSession, c: Client, u: Upload| {
+                    import_file(table, s, a, c, u)
+                },
             ),
         )
 }
@@ -440,42 +439,17 @@ async fn export(
         .into_response())
 }
 
-/// The import form is multipart so a file can be uploaded; `CsrfForm` reads urlencoded bodies only, so the token
-/// field is checked here with the same rule (`csrf_ok`) before the file is looked at.
+/// The import form is multipart so a file can be uploaded; `Upload` admits it only with a valid CSRF token.
 async fn import_file(
     table: CatalogueTable,
     State(state): State<AppState>,
     AdminSession(me): AdminSession,
     client: Client,
-    headers: HeaderMap,
-    mut multipart: Multipart,
+    upload: Upload,
 ) -> Result<Response, PageError> {
-    let mut csrf = String::new();
-    let mut file = None;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) => return Ok(e.into_response()),
-        };
-        match field.name() {
-            Some("csrf") => match field.text().await {
-                Ok(text) => csrf = text,
-                Err(e) => return Ok(e.into_response()),
-            },
-            Some("file") => {
-                let name = field.file_name().unwrap_or_default().to_owned();
-                match field.bytes().await {
-                    Ok(bytes) => file = Some((name, bytes.to_vec())),
-                    Err(e) => return Ok(e.into_response()),
-                }
-            }
-            _ => {}
-        }
-    }
-    if !csrf_ok(&state, &headers, &csrf) {
-        return Err(ServiceError::Forbidden.into());
-    }
+    let file = upload
+        .file("file")
+        .map(|f| (f.file_name.clone(), f.bytes.clone()));
     let Some((name, content)) = file.filter(|(_, content)| !content.is_empty()) else {
         let view = View {
             problem: Some(field_message("file.required").to_owned()),

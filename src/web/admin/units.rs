@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use axum::Router;
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -19,11 +19,12 @@ use crate::store::{StoreError, org, settings};
 
 use super::super::error::PageError;
 use super::super::extract::{AdminSession, Client, CsrfForm};
-use super::super::session::{csrf_token, csrf_valid};
+use super::super::session::csrf_token;
 use super::super::state::AppState;
 use super::super::ui::form::csrf_input;
 use super::super::ui::layout::{PageContext, page, scroll_table};
 use super::super::ui::messages::field_message;
+use super::super::upload::Upload;
 use crate::services::auth::Principal;
 
 const BASE: &str = "/admin/catalogue/units";
@@ -289,54 +290,35 @@ pub async fn export_json(
     export(&state, &q.era, true).await
 }
 
-/// The import form is multipart so a file can be uploaded; `CsrfForm` reads urlencoded bodies only, so the token
-/// is checked here against the same session binding before anything else happens.
+/// The import form is multipart so a file can be uploaded; `Upload` admits it only with a valid CSRF token.
 pub async fn import_units(
     State(state): State<AppState>,
     AdminSession(me): AdminSession,
     client: Client,
-    mut multipart: Multipart,
+    upload: Upload,
 ) -> Result<Response, PageError> {
-    let (mut csrf, mut form, mut file) = (String::new(), ImportForm::default(), Vec::new());
-    let mut failure = None;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                failure = Some("unit_import.too_large");
-                break;
-            }
-            Err(_) => {
-                failure = Some("unit_import.unreadable");
-                break;
-            }
-        };
-        let name = field.name().unwrap_or_default().to_owned();
-        let Ok(bytes) = field.bytes().await else {
-            failure = Some("unit_import.too_large");
-            break;
-        };
-        match name.as_str() {
-            "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
-            "era" => form.era = String::from_utf8_lossy(&bytes).into_owned(),
-            "data" => form.pasted = String::from_utf8_lossy(&bytes).into_owned(),
-            "file" => file = bytes.to_vec(),
-            _ => {}
-        }
-    }
-    if !csrf_valid(&state.mac, &me.token, &csrf) {
-        return Err(PageError::Service(ServiceError::Forbidden));
-    }
+    let mut form = ImportForm {
+        era: upload.field("era"),
+        pasted: upload
+            .fields
+            .iter()
+            .find(|(k, _)| k == "data")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default(),
+        errors: FieldErrors::new(),
+    };
+    let file = upload
+        .file("file")
+        .map(|f| f.bytes.clone())
+        .unwrap_or_default();
     let text = if file.is_empty() {
         Ok(form.pasted.clone())
     } else {
         String::from_utf8(file)
     };
-    let result = match (failure, text) {
-        (Some(code), _) => Err(ServiceError::field("data", code)),
-        (None, Err(_)) => Err(ServiceError::field("data", "unit_import.not_utf8")),
-        (None, Ok(text)) => {
+    let result = match text {
+        Err(_) => Err(ServiceError::field("data", "unit_import.not_utf8")),
+        Ok(text) => {
             service::import(&state.db, &client.context(&me.username), &form.era, &text).await
         }
     };

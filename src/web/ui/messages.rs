@@ -27,7 +27,7 @@ pub fn field_message(code: &str) -> &'static str {
         // Administrative-unit catalogue: import (shown as "Dòng N: …") and the move to the 2025 units.
         "era.invalid" => "Chọn thời kỳ của danh mục: trước hoặc từ 01/7/2025.",
         "unit_import.empty" => "Chưa có dữ liệu: hãy chọn tệp CSV/JSON hoặc dán nội dung tệp.",
-        "unit_import.too_large" => "Tệp quá lớn để gửi lên.",
+        "upload.too_large" => "Tệp quá lớn để gửi lên.",
         "unit_import.not_utf8" => "Tệp phải được mã hóa UTF-8.",
         "unit_import.unreadable" => "Không đọc được dữ liệu: sai cú pháp CSV hoặc JSON.",
         "unit_import.header" => {

@@ -458,7 +458,8 @@ fn row_from(
     Ok((line, form, demo))
 }
 
-fn csv_problem(e: &csv::Error) -> ImportProblem {
+/// A CSV reading error as an import problem on its line (shared by the agency import).
+pub(super) fn csv_problem(e: &csv::Error) -> ImportProblem {
     let line = e
         .position()
         .map_or(1, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));

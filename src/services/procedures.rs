@@ -8,7 +8,7 @@ use crate::domain::catalogue::{CatalogueLookup, Procedure, TemplateRef, parse_pr
 use crate::domain::filetype::identify;
 use crate::domain::text::slug;
 use crate::store::audit::Outcome;
-use crate::store::catalogue;
+use crate::store::catalogue::{self, CatalogueTable};
 use crate::store::outbox::{self, OutboxItem};
 use crate::store::procedures::{self, NewVersion, ProcedureVersion};
 use crate::store::{Db, StoreError};
@@ -21,13 +21,13 @@ struct Lookup<'a>(&'a rusqlite::Connection);
 
 impl CatalogueLookup for Lookup<'_> {
     fn has_sector(&self, code: &str) -> bool {
-        matches!(catalogue::get_sector(self.0, code), Ok(Some(_)))
+        catalogue::exists(self.0, CatalogueTable::Sectors, code).unwrap_or(false)
     }
     fn has_doc_type(&self, code: &str) -> bool {
-        catalogue::list_doc_types(self.0).is_ok_and(|l| l.iter().any(|d| d.code == code))
+        catalogue::exists(self.0, CatalogueTable::DocTypes, code).unwrap_or(false)
     }
     fn has_fee(&self, code: &str) -> bool {
-        catalogue::list_fees(self.0).is_ok_and(|l| l.iter().any(|f| f.code == code))
+        catalogue::exists(self.0, CatalogueTable::Fees, code).unwrap_or(false)
     }
 }
 

@@ -136,6 +136,16 @@ pub fn list_fees(conn: &Connection) -> Result<Vec<Fee>, StoreError> {
     Ok(rows)
 }
 
+/// Whether a code exists in one of the three lists.
+pub fn exists(conn: &Connection, table: CatalogueTable, code: &str) -> Result<bool, StoreError> {
+    let sql = match table {
+        CatalogueTable::Sectors => "SELECT EXISTS(SELECT 1 FROM sectors WHERE code = ?1)",
+        CatalogueTable::DocTypes => "SELECT EXISTS(SELECT 1 FROM doc_types WHERE code = ?1)",
+        CatalogueTable::Fees => "SELECT EXISTS(SELECT 1 FROM fees WHERE code = ?1)",
+    };
+    Ok(conn.prepare_cached(sql)?.query_row([code], |r| r.get(0))?)
+}
+
 /// How many procedure versions (any state) refer to a sector; a referenced sector cannot be deleted.
 pub fn sector_in_use(conn: &Connection, code: &str) -> Result<bool, StoreError> {
     Ok(conn

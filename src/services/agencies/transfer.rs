@@ -12,7 +12,7 @@ use crate::store::audit::Outcome;
 use crate::store::org::{self, Agency, Unit};
 use crate::store::{Db, StoreError};
 
-use super::super::catalogue::{Format, ImportError, ImportProblem, ImportReport};
+use super::super::catalogue::{Format, ImportError, ImportProblem, ImportReport, csv_problem};
 use super::super::json_lines::Lines;
 use super::super::{Context, ServiceError, cpu};
 use super::{
@@ -144,17 +144,6 @@ fn parse_file(list: OrgList, format: Format, content: &[u8]) -> Result<Parsed, I
 
 fn column(list: OrgList, name: &str) -> Option<&'static str> {
     list.columns().iter().copied().find(|c| *c == name)
-}
-
-fn csv_problem(e: &csv::Error) -> ImportProblem {
-    let line = e
-        .position()
-        .map_or(1, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-    let code = match e.kind() {
-        csv::ErrorKind::UnequalLengths { .. } => "import.csv_fields",
-        _ => "import.csv",
-    };
-    problem(line, "", code)
 }
 
 fn csv_rows(list: OrgList, text: &str) -> Result<Vec<Cells>, ImportProblem> {

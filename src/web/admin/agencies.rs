@@ -4,7 +4,7 @@
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
@@ -20,6 +20,7 @@ use crate::services::catalogue::{Format, ImportError};
 use crate::store::org::{Agency, Unit};
 use crate::store::{StoreError, org, settings};
 
+use super::super::download::attachment;
 use super::super::error::PageError;
 use super::super::extract::{AdminSession, Client, CsrfForm, NoFields};
 use super::super::session::csrf_token;
@@ -541,15 +542,11 @@ async fn export(
         OrgList::Agencies => "co-quan",
         OrgList::Units => "don-vi",
     };
-    let disposition = format!("attachment; filename=\"{stem}.{}\"", extension(format));
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime.to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
+    Ok(attachment(
+        mime,
+        &format!("{stem}.{}", extension(format)),
         text,
-    )
-        .into_response())
+    ))
 }
 
 /// `Upload` has already checked the form token; the file is then imported whole or not at all.

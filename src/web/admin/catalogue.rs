@@ -4,7 +4,7 @@
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
@@ -18,6 +18,7 @@ use crate::services::catalogue::{
 use crate::store::catalogue::CatalogueTable;
 use crate::store::{StoreError, settings};
 
+use super::super::download::attachment;
 use super::super::error::PageError;
 use super::super::extract::{AdminSession, Client, CsrfForm, NoFields};
 use super::super::session::csrf_token;
@@ -428,15 +429,11 @@ async fn export(
             "json",
         ),
     };
-    let disposition = format!("attachment; filename=\"{}.{ext}\"", file_stem(table));
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime.to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
+    Ok(attachment(
+        mime,
+        &format!("{}.{ext}", file_stem(table)),
         text,
-    )
-        .into_response())
+    ))
 }
 
 /// The import form is multipart so a file can be uploaded; `Upload` admits it only with a valid CSRF token.

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use maud::{Markup, html};
@@ -17,6 +17,7 @@ use crate::store::admin_units::{self as units, AdminUnit, Era, MovePlan, plan_mo
 use crate::store::org::Commune;
 use crate::store::{StoreError, org, settings};
 
+use super::super::download::attachment;
 use super::super::error::PageError;
 use super::super::extract::{AdminSession, Client, CsrfForm};
 use super::super::session::csrf_token;
@@ -260,18 +261,8 @@ async fn export(state: &AppState, era: &str, json: bool) -> Result<Response, Pag
     } else {
         (service::export_csv(&all)?, "text/csv; charset=utf-8", "csv")
     };
-    let disposition = format!(
-        "attachment; filename=\"don-vi-hanh-chinh-{}.{ext}\"",
-        era.as_str()
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime.to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        text,
-    )
-        .into_response())
+    let name = format!("don-vi-hanh-chinh-{}.{ext}", era.as_str());
+    Ok(attachment(mime, &name, text))
 }
 
 pub async fn export_csv(

@@ -13,6 +13,7 @@ use crate::services::browse::{self, BrowseQuery, BrowseResult};
 use crate::store::catalogue::{self, Sector};
 use crate::store::{StoreError, org, procedures, settings};
 
+use crate::web::download::attachment;
 use crate::web::error::PageError;
 use crate::web::state::AppState;
 use crate::web::ui::layout::{PageContext, page};
@@ -282,7 +283,7 @@ pub fn vn_date(iso: &str) -> String {
     }
 }
 
-/// Serves a template of the published version. The name is sent in RFC 5987 form so Vietnamese survives.
+/// Serves a template of the published version, revalidated by its SHA-256.
 pub async fn download_template(
     State(state): State<AppState>,
     Path((code, key)): Path<(String, String)>,
@@ -308,45 +309,11 @@ pub async fn download_template(
     {
         return Ok(StatusCode::NOT_MODIFIED.into_response());
     }
-    let ascii: String = template
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = template
-        .file_name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-    let mut response = file.content.into_response();
+    let mut response = attachment(&file.media_type, &template.file_name, file.content);
     let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&file.media_type)
-            .map_err(|_| PageError::Service(ServiceError::NotFound))?,
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition)
-            .map_err(|_| PageError::Service(ServiceError::NotFound))?,
-    );
-    h.insert(
-        header::ETAG,
-        HeaderValue::from_str(&etag).map_err(|_| PageError::Service(ServiceError::NotFound))?,
-    );
+    if let Ok(etag) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, etag);
+    }
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=3600"),

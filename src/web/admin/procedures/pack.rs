@@ -1,12 +1,13 @@
 //! Moving whole catalogues: procedure packs in (all or nothing) and out, and asking for a search-index rebuild.
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use crate::services::packs::{self, ImportError};
 use crate::services::{ServiceError, search};
 
+use super::super::super::download::attachment;
 use super::super::super::error::PageError;
 use super::super::super::extract::{AdminSession, Client, CsrfForm, NoFields};
 use super::super::super::state::AppState;
@@ -48,17 +49,11 @@ pub(super) async fn export_pack(
 ) -> Result<Response, PageError> {
     let pack = packs::export(&state.db).await?;
     let json = serde_json::to_string_pretty(&pack).map_err(|e| ServiceError::Internal(e.into()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"goi-thu-tuc.json\"",
-            ),
-        ],
+    Ok(attachment(
+        "application/json; charset=utf-8",
+        "goi-thu-tuc.json",
         json,
-    )
-        .into_response())
+    ))
 }
 
 pub(super) async fn reindex(

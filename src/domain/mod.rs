@@ -1,6 +1,7 @@
 //! Domain layer: pure types and rules, free of I/O. Imports nothing from the rest of the crate.
 
 pub mod catalogue;
+pub mod dossier;
 pub mod eform;
 pub mod error;
 pub mod filetype;

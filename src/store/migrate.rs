@@ -16,10 +16,16 @@ pub struct Step {
 
 /// Upgrade steps after the first released schema (tests/fixtures/schema_v1.sql). Append only; never edit a step
 /// that has shipped. Each runs in its own IMMEDIATE transaction together with the version bump.
-pub const MIGRATIONS: &[Step] = &[Step {
-    version: 2,
-    sql: include_str!("migrations/0002_catalogue.sql"),
-}];
+pub const MIGRATIONS: &[Step] = &[
+    Step {
+        version: 2,
+        sql: include_str!("migrations/0002_catalogue.sql"),
+    },
+    Step {
+        version: 3,
+        sql: include_str!("migrations/0003_dossiers.sql"),
+    },
+];
 
 /// The version this binary writes.
 pub const CURRENT_VERSION: i64 = 1 + MIGRATIONS.len() as i64;

@@ -13,10 +13,11 @@ use tokio_util::sync::CancellationToken;
 use crate::config::Config;
 use crate::crypto::MacKey;
 use crate::datadir::{DataDir, DataLock};
-use crate::jobs::indexer;
+use crate::jobs::{indexer, notifier};
 use crate::maintenance;
 use crate::search::{Freshness, SearchIndex};
 use crate::services::browse::SearchSlots;
+use crate::services::notify::NotifierWake;
 use crate::services::search::IndexerWake;
 use crate::store::Db;
 use crate::web::metrics::Metrics;
@@ -85,6 +86,8 @@ impl App {
             search,
             indexer: IndexerWake::default(),
             search_slots: SearchSlots::per_core(),
+            files_dir: data.files_dir(),
+            notifier: NotifierWake::default(),
         };
         Ok(App {
             rebuild_index,
@@ -127,6 +130,12 @@ impl App {
             self.rebuild_index,
             jobs_stop.clone(),
         ));
+        let notifier = tokio::spawn(notifier::run(
+            self.state.db.clone(),
+            self.state.config.notify.clone(),
+            self.state.notifier.clone(),
+            jobs_stop.clone(),
+        ));
         let service = crate::web::router(self.state.clone(), https)
             .into_make_service_with_connect_info::<SocketAddr>();
         let handle: Handle<SocketAddr> = Handle::new();
@@ -159,6 +168,13 @@ impl App {
                 tracing::error!(error = %format!("{e:#}"), "the search indexer stopped with an error")
             }
             Err(e) => tracing::error!(error = %e, "the search indexer panicked"),
+        }
+        match notifier.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::error!(error = %format!("{e:#}"), "the notifier stopped with an error")
+            }
+            Err(e) => tracing::error!(error = %e, "the notifier panicked"),
         }
         let _ = self
             .state

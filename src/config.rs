@@ -18,6 +18,7 @@ pub struct Config {
     pub security: SecurityConfig,
     pub database: DatabaseConfig,
     pub log: LogConfig,
+    pub notify: NotifyConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -87,6 +88,7 @@ impl Default for Config {
             security: SecurityConfig::default(),
             database: DatabaseConfig { readers: 0 },
             log: LogConfig::default(),
+            notify: NotifyConfig::default(),
         }
     }
 }
@@ -127,6 +129,154 @@ impl SecurityConfig {
     pub fn password_policy(&self) -> PasswordPolicy {
         PasswordPolicy {
             min_chars: self.password_min_chars,
+        }
+    }
+}
+
+/// Messages to applicants (Decree 61): where e-mail and SMS go. A channel without a server configured is off, and
+/// its messages are marked failed with the reason instead of waiting forever.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotifyConfig {
+    /// SMTP relay host name; unset turns e-mail off.
+    pub smtp_host: Option<String>,
+    /// 587 for STARTTLS, 465 for implicit TLS, 25 for a plain relay on a trusted network.
+    pub smtp_port: u16,
+    /// `starttls`, `tls` (implicit TLS) or `none` (plain text, only for a relay on the same host or LAN).
+    pub smtp_security: String,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<String>,
+    /// The sender mailbox, e.g. `Bộ phận một cửa <motcua@example.gov.vn>`.
+    pub from: String,
+    /// The SMS gateway endpoint that takes `{"to", "text"}` as JSON; unset turns SMS off.
+    pub sms_url: Option<String>,
+    /// Sent as `Authorization: Bearer <token>` when set.
+    pub sms_token: Option<String>,
+    /// Fold SMS text to ASCII ("Hồ sơ" → "Ho so"): 160 characters a part instead of 70, and no garbled text on
+    /// gateways or phones without Unicode.
+    pub sms_ascii: bool,
+    /// Public base URL of the portal (e.g. `https://dichvucong.example.gov.vn`) for the look-up links in messages.
+    pub public_url: Option<String>,
+    /// Delivery attempts before a message is marked failed.
+    pub max_attempts: u32,
+    /// Minutes to wait before each retry; the last value repeats.
+    pub retry_minutes: Vec<u32>,
+    /// How often pending messages are looked for when nothing wakes the notifier (writes of other processes).
+    pub poll_millis: u64,
+}
+
+impl Default for NotifyConfig {
+    fn default() -> Self {
+        Self {
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_security: "starttls".into(),
+            smtp_username: None,
+            smtp_password: None,
+            from: "Bộ phận một cửa <motcua@localhost>".into(),
+            sms_url: None,
+            sms_token: None,
+            sms_ascii: true,
+            public_url: None,
+            max_attempts: 6,
+            retry_minutes: vec![1, 5, 15, 60, 240],
+            poll_millis: 5_000,
+        }
+    }
+}
+
+/// Hand-written so the SMTP password and the gateway token never reach a log line.
+impl std::fmt::Debug for NotifyConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "***");
+        f.debug_struct("NotifyConfig")
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("smtp_security", &self.smtp_security)
+            .field("smtp_username", &self.smtp_username)
+            .field("smtp_password", &hidden(&self.smtp_password))
+            .field("from", &self.from)
+            .field("sms_url", &self.sms_url)
+            .field("sms_token", &hidden(&self.sms_token))
+            .field("sms_ascii", &self.sms_ascii)
+            .field("public_url", &self.public_url)
+            .field("max_attempts", &self.max_attempts)
+            .field("retry_minutes", &self.retry_minutes)
+            .field("poll_millis", &self.poll_millis)
+            .finish()
+    }
+}
+
+impl NotifyConfig {
+    /// An absolute link to `path` on the public portal, when `public_url` is set.
+    pub fn link(&self, path: &str) -> Option<String> {
+        self.public_url.as_ref().map(|base| {
+            format!(
+                "{}/{}",
+                base.trim_end_matches('/'),
+                path.trim_start_matches('/')
+            )
+        })
+    }
+
+    fn problems(&self, problems: &mut Vec<String>) {
+        if !matches!(self.smtp_security.as_str(), "starttls" | "tls" | "none") {
+            problems
+                .push("notify.smtp_security must be \"starttls\", \"tls\" or \"none\"".to_owned());
+        }
+        if self
+            .smtp_host
+            .as_deref()
+            .is_some_and(|h| h.trim().is_empty())
+        {
+            problems.push(
+                "notify.smtp_host must not be empty (leave it out to turn e-mail off)".to_owned(),
+            );
+        }
+        if self.smtp_port == 0 {
+            problems.push("notify.smtp_port must not be 0".to_owned());
+        }
+        if self.smtp_username.is_some() != self.smtp_password.is_some() {
+            problems.push(
+                "notify.smtp_username and notify.smtp_password must be given together".to_owned(),
+            );
+        }
+        if self.smtp_password.is_some() && self.smtp_security == "none" {
+            problems.push(
+                "notify.smtp_password would travel in clear text: use smtp_security = \"starttls\" or \"tls\""
+                    .to_owned(),
+            );
+        }
+        if self.from.parse::<lettre::message::Mailbox>().is_err() {
+            problems.push(
+                "notify.from must be a mailbox such as \"Bộ phận một cửa <motcua@example.gov.vn>\""
+                    .to_owned(),
+            );
+        }
+        for (name, value) in [
+            ("notify.sms_url", &self.sms_url),
+            ("notify.public_url", &self.public_url),
+        ] {
+            let usable = value.as_deref().is_none_or(|v| {
+                reqwest::Url::parse(v)
+                    .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+            });
+            if !usable {
+                problems.push(format!("{name} must be an http:// or https:// URL"));
+            }
+        }
+        if !(1..=50).contains(&self.max_attempts) {
+            problems.push("notify.max_attempts must be between 1 and 50".to_owned());
+        }
+        if self.retry_minutes.is_empty()
+            || self.retry_minutes.iter().any(|m| !(1..=10_080).contains(m))
+        {
+            problems.push(
+                "notify.retry_minutes must list at least one wait, each between 1 and 10080 minutes".to_owned(),
+            );
+        }
+        if !(50..=600_000).contains(&self.poll_millis) {
+            problems.push("notify.poll_millis must be between 50 and 600000".to_owned());
         }
     }
 }
@@ -197,6 +347,7 @@ impl Config {
             problems
                 .push("server.max_upload_bytes must be at least server.max_body_bytes".to_owned());
         }
+        self.notify.problems(&mut problems);
         if problems.is_empty() {
             Ok(())
         } else {
@@ -226,11 +377,23 @@ impl Config {
     pub fn example() -> String {
         format!(
             "# motcua boot configuration: <data>/config.toml. Every key is optional; shown with its default.\n\
-             # Changes take effect at the next start. Check a file with `motcua config check`.\n\n{}",
+             # Changes take effect at the next start. Check a file with `motcua config check`.\n\n{}{NOTIFY_OPTIONAL}",
             toml::to_string_pretty(&Self::default()).unwrap_or_default()
         )
     }
 }
+
+/// The `[notify]` keys that have no default value, shown commented out at the end of the example (the last
+/// section of the example is `[notify]`, so they belong to it when uncommented).
+const NOTIFY_OPTIONAL: &str = "\
+# Unset by default; a channel without its server is off and its messages are marked failed with the reason.
+# smtp_host = \"mail.example.gov.vn\"
+# smtp_username = \"motcua\"
+# smtp_password = \"...\"
+# sms_url = \"https://sms.example.gov.vn/api/send\"
+# sms_token = \"...\"
+# public_url = \"https://dichvucong.example.gov.vn\"
+";
 
 /// One or more configuration problems, one per line.
 #[derive(Debug, thiserror::Error)]
@@ -246,6 +409,30 @@ mod tests {
         assert_eq!(
             Config::parse(&Config::example()).ok(),
             Some(Config::default())
+        );
+    }
+
+    #[test]
+    fn notification_settings_are_checked_and_secrets_stay_out_of_debug_output() {
+        let err = Config::parse(
+            "[notify]\nsmtp_security = \"ssl\"\nfrom = \"not a mailbox\"\nsms_url = \"ftp://sms\"\nmax_attempts = 0\n",
+        )
+        .err();
+        assert_eq!(err.map(|e| e.0.len()), Some(4));
+        let ok = Config::parse(
+            "[notify]\nsmtp_host = \"mail.example.gov.vn\"\nsmtp_username = \"motcua\"\nsmtp_password = \"mật-khẩu\"\n\
+             from = \"Bộ phận một cửa <motcua@example.gov.vn>\"\nsms_url = \"https://sms.example.gov.vn/send\"\n",
+        );
+        let debug = format!("{ok:?}");
+        assert!(ok.is_ok(), "{debug}");
+        assert!(!debug.contains("mật-khẩu"));
+        let notify = NotifyConfig {
+            public_url: Some("https://dichvucong.example.gov.vn/".into()),
+            ..NotifyConfig::default()
+        };
+        assert_eq!(
+            notify.link("/tra-cuu").as_deref(),
+            Some("https://dichvucong.example.gov.vn/tra-cuu")
         );
     }
 

@@ -8,10 +8,21 @@ pub enum AcceptedType {
     Odt,
     Xlsx,
     Text,
+    /// Scans and photos of papers at the counter.
+    Jpeg,
+    Png,
 }
 
 impl AcceptedType {
-    pub const ALL: [AcceptedType; 5] = [Self::Pdf, Self::Docx, Self::Odt, Self::Xlsx, Self::Text];
+    pub const ALL: [AcceptedType; 7] = [
+        Self::Pdf,
+        Self::Docx,
+        Self::Odt,
+        Self::Xlsx,
+        Self::Text,
+        Self::Jpeg,
+        Self::Png,
+    ];
 
     pub fn media_type(self) -> &'static str {
         match self {
@@ -20,6 +31,8 @@ impl AcceptedType {
             Self::Odt => "application/vnd.oasis.opendocument.text",
             Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             Self::Text => "text/plain",
+            Self::Jpeg => "image/jpeg",
+            Self::Png => "image/png",
         }
     }
 
@@ -30,7 +43,14 @@ impl AcceptedType {
             Self::Odt => "odt",
             Self::Xlsx => "xlsx",
             Self::Text => "txt",
+            Self::Jpeg => "jpg",
+            Self::Png => "png",
         }
+    }
+
+    /// A text or office document (templates must be one); images are accepted only as dossier scans.
+    pub fn is_document(self) -> bool {
+        !matches!(self, Self::Jpeg | Self::Png)
     }
 
     pub fn from_media_type(media_type: &str) -> Option<Self> {
@@ -44,6 +64,12 @@ impl AcceptedType {
 pub fn identify(bytes: &[u8]) -> Option<AcceptedType> {
     if bytes.starts_with(b"%PDF-") {
         return Some(AcceptedType::Pdf);
+    }
+    if bytes.starts_with(b"\xFF\xD8\xFF") {
+        return Some(AcceptedType::Jpeg);
+    }
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Some(AcceptedType::Png);
     }
     if bytes.starts_with(b"PK\x03\x04") {
         return office_document(bytes);
@@ -75,6 +101,11 @@ mod tests {
     fn content_decides_the_type_not_the_name() {
         assert_eq!(identify(b"%PDF-1.7\n..."), Some(AcceptedType::Pdf));
         assert_eq!(identify("Tờ khai".as_bytes()), Some(AcceptedType::Text));
+        assert_eq!(
+            identify(b"\xFF\xD8\xFF\xE0..JFIF"),
+            Some(AcceptedType::Jpeg)
+        );
+        assert_eq!(identify(b"\x89PNG\r\n\x1a\n...."), Some(AcceptedType::Png));
         assert_eq!(identify(b"MZ\x90\x00\x03\x00\x00\x00"), None);
         assert_eq!(identify(b"\x7fELF\x02\x01\x01\x00"), None);
         assert_eq!(identify(b"PK\x03\x04 not really a zip"), None);

@@ -1,15 +1,18 @@
 //! Domain layer: pure types and rules, free of I/O. Imports nothing from the rest of the crate.
 
+pub mod calendar;
 pub mod catalogue;
 pub mod dossier;
 pub mod eform;
 pub mod error;
 pub mod filetype;
 pub mod ids;
+pub mod lunar;
 pub mod org;
 pub mod password;
 pub mod role;
 pub mod telex;
 pub mod text;
+pub mod timefmt;
 
 pub use error::{DomainError, FieldErrors};

@@ -2,3 +2,4 @@
 //! `services`, so audit and outbox rules hold for them too.
 
 pub mod indexer;
+pub mod notifier;

@@ -6,10 +6,13 @@ pub mod admin_units;
 pub mod agencies;
 pub mod auth;
 pub mod browse;
+pub mod calendar;
 pub mod catalogue;
 pub mod demo;
 pub mod demo_catalogue;
+pub mod dossiers;
 mod json_lines;
+pub mod notify;
 pub mod office;
 pub mod packs;
 pub mod pages;
@@ -35,6 +38,10 @@ pub enum ServiceError {
     Forbidden,
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// The current state or a process rule does not allow the action; the code names the rule
+    /// (`dossier.invalid_transition`, `dossier.already_extended`, …). Nothing changed.
+    #[error("refused: {0}")]
+    Refused(&'static str),
     #[error("wrong username or password")]
     InvalidCredentials,
     #[error("account locked")]

@@ -230,6 +230,7 @@ fn decode_template(
         return Err(refuse(line, format!("{at}.content_base64"), "too_large"));
     }
     let declared = AcceptedType::from_media_type(&t.media_type)
+        .filter(|k| k.is_document())
         .ok_or_else(|| refuse(line, format!("{at}.media_type"), "media_type"))?;
     if identify(&bytes) != Some(declared) {
         return Err(refuse(

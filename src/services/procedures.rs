@@ -47,7 +47,9 @@ pub fn template_from_upload(
     if upload.bytes.len() > MAX_TEMPLATE_BYTES {
         return Err(ServiceError::field(field, "too_large"));
     }
-    let kind = identify(&upload.bytes).ok_or_else(|| ServiceError::field(field, "media_type"))?;
+    let kind = identify(&upload.bytes)
+        .filter(|k| k.is_document())
+        .ok_or_else(|| ServiceError::field(field, "media_type"))?;
     Ok(TemplateRef {
         key: upload.key.clone(),
         name: upload.name.clone(),

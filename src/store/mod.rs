@@ -5,10 +5,14 @@
 pub mod admin_units;
 pub mod api_tokens;
 pub mod audit;
+pub mod calendar;
 pub mod catalogue;
 pub mod catalogue_refs;
+pub mod dossiers;
 pub mod health;
+pub mod idempotency;
 pub mod migrate;
+pub mod notifications;
 pub mod org;
 pub mod outbox;
 pub mod pages;

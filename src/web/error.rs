@@ -81,6 +81,11 @@ impl IntoResponse for PageError {
                 "Dữ liệu không hợp lệ",
                 "Vui lòng kiểm tra lại thông tin đã nhập.",
             ),
+            ServiceError::Refused(code) => (
+                StatusCode::CONFLICT,
+                "Không thực hiện được",
+                crate::web::ui::messages::refusal_message(code),
+            ),
             ServiceError::InvalidCredentials
             | ServiceError::Locked
             | ServiceError::Unauthenticated
@@ -143,6 +148,11 @@ impl IntoResponse for ApiError {
             ServiceError::NotFound => (StatusCode::NOT_FOUND, "not_found", "Không tìm thấy"),
             ServiceError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "Không có quyền"),
             ServiceError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Xung đột dữ liệu"),
+            ServiceError::Refused(code) => (
+                StatusCode::CONFLICT,
+                *code,
+                crate::web::ui::messages::refusal_message(code),
+            ),
             ServiceError::InvalidCredentials => (
                 StatusCode::UNAUTHORIZED,
                 "auth.invalid_credentials",

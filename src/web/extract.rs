@@ -253,3 +253,26 @@ fn same_origin(headers: &axum::http::HeaderMap) -> bool {
 /// The body of a form that carries nothing but its CSRF token (sign-out, lock, unlock).
 #[derive(serde::Deserialize)]
 pub struct NoFields {}
+
+/// The acting party of a dossier action for a signed-in staff member.
+pub fn staff_acting(p: &Principal) -> crate::services::dossiers::Acting {
+    crate::services::dossiers::Acting {
+        actor: crate::domain::dossier::Actor::Staff {
+            id: p.staff_id.0,
+            roles: p.roles.clone(),
+            unit: p.unit_code.clone(),
+        },
+        name: p.full_name.clone(),
+        reference: format!("staff:{}", p.staff_id.0),
+        unit: p.unit_code.clone(),
+    }
+}
+
+/// The dossier settings the lifecycle takes from the boot configuration.
+pub fn dossier_settings(state: &AppState) -> crate::services::dossiers::DossierSettings {
+    crate::services::dossiers::DossierSettings::new(
+        state.config.notify.public_url.clone(),
+        state.config.notify.sms_ascii,
+        state.notifier.clone(),
+    )
+}

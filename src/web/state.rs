@@ -21,6 +21,10 @@ pub struct AppState {
     pub search: SearchIndex,
     /// Wakes the indexer after a catalogue change so search follows within moments.
     pub indexer: IndexerWake,
+    /// Wakes the notifier after a change queued messages for applicants.
+    pub notifier: crate::services::notify::NotifierWake,
+    /// `<data>/files`: dossier documents by SHA-256 (see `filestore`).
+    pub files_dir: std::path::PathBuf,
     /// How many searches run at once (one per core).
     pub search_slots: SearchSlots,
 }

@@ -31,7 +31,31 @@ impl TestApp {
         Self::spawn_with(Config::for_tests()).await
     }
 
+    /// The demo office (agency H40.12, its units, communes and 15 staff accounts with [`PASSWORD`]) and the demo
+    /// catalogue, instead of the bare organisation of [`TestApp::spawn`].
+    pub async fn spawn_demo() -> TestApp {
+        Self::spawn_demo_with(Config::for_tests()).await
+    }
+
+    pub async fn spawn_demo_with(config: Config) -> TestApp {
+        let app = Self::start(config).await;
+        let ctx = Context::console(time::OffsetDateTime::now_utc());
+        motcua::services::demo::load(&app.db, &app.config.security, &ctx, PASSWORD)
+            .await
+            .expect("demo office");
+        motcua::services::demo_catalogue::load(&app.db, &ctx)
+            .await
+            .expect("demo catalogue");
+        app
+    }
+
     pub async fn spawn_with(config: Config) -> TestApp {
+        let test = Self::start(config).await;
+        test.add_unit().await;
+        test
+    }
+
+    async fn start(config: Config) -> TestApp {
         if std::env::var_os("TEST_LOG").is_some() {
             motcua::telemetry::init("pretty", "debug");
         }
@@ -46,7 +70,7 @@ impl TestApp {
         let cert_pem = app.certificate_pem().expect("https").to_vec();
         let shutdown = CancellationToken::new();
         tokio::spawn(app.run_until_stopped(shutdown.clone()));
-        let test = TestApp {
+        TestApp {
             url,
             db,
             config,
@@ -54,9 +78,7 @@ impl TestApp {
             data,
             shutdown,
             _dir: dir,
-        };
-        test.add_unit().await;
-        test
+        }
     }
 
     async fn add_unit(&self) {

@@ -131,6 +131,8 @@ pub struct ActionInput {
     pub amount: Option<i64>,
     pub method: String,
     pub acknowledge_late: bool,
+    /// For `receive`: the positions of the components handed in (the officer's checklist).
+    pub components: Vec<i64>,
 }
 
 /// A parsed action with what it needs. Dates arrive as office-local `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` text and
@@ -305,7 +307,7 @@ impl Action {
             ActionKind::RequestPayment => match input.amount {
                 Some(a) if a > 0 => Self::RequestPayment { amount: a },
                 _ => {
-                    e.add("amount", "amount.invalid");
+                    e.add("amount", "payment_amount.invalid");
                     Self::RequestPayment { amount: 0 }
                 }
             },

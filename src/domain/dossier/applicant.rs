@@ -93,7 +93,10 @@ fn tax_code(raw: &str) -> Result<String, &'static str> {
 
 /// A Vietnamese phone number: 10 digits starting with 0 (or +84 and 9 digits); spaces and dots are ignored.
 fn phone(raw: &str) -> Result<String, &'static str> {
-    let compact: String = raw.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect();
+    let compact: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-'))
+        .collect();
     let local = compact
         .strip_prefix("+84")
         .map_or(compact.clone(), |rest| format!("0{rest}"));
@@ -111,7 +114,11 @@ fn email(raw: &str) -> Result<String, &'static str> {
             !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
         })
         && !value.contains(char::is_whitespace);
-    if valid { Ok(value) } else { Err("email.invalid") }
+    if valid {
+        Ok(value)
+    } else {
+        Err("email.invalid")
+    }
 }
 
 impl Applicant {

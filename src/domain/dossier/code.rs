@@ -64,7 +64,13 @@ mod tests {
     fn codes_of_the_decision_20_grammar_parse_and_malformed_ones_do_not() {
         assert!(DossierCode::parse("H40.12-261129-0001").is_ok());
         assert!(DossierCode::parse("h40.12-261129-0001").is_ok());
-        for bad in ["H40.12-26112-0001", "H40.12-261129-001", "-261129-0001", "x", ""] {
+        for bad in [
+            "H40.12-26112-0001",
+            "H40.12-261129-001",
+            "-261129-0001",
+            "x",
+            "",
+        ] {
             assert!(DossierCode::parse(bad).is_err(), "{bad}");
         }
     }

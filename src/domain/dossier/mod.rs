@@ -73,7 +73,9 @@ pub enum Effect {
     /// Issue the dossier code, start the statutory clock, enter the register and notify the applicant.
     Receive,
     /// The receipt-stage supplement counter goes up (before receipt) or the processing one (after).
-    CountSupplement { at_receipt: bool },
+    CountSupplement {
+        at_receipt: bool,
+    },
     /// Stop the clock: it restarts from zero when the complete dossier returns.
     StopClock,
     /// Start the clock again from zero (a completed supplement after receipt).
@@ -90,7 +92,9 @@ pub enum Effect {
     /// Move the due date once (Form 04).
     Extend,
     /// Processing ended: record the outcome against the due date and the decision.
-    Finish { approved: bool },
+    Finish {
+        approved: bool,
+    },
     /// The dossier leaves the office's hands without a result (refused, withdrawn, stopped).
     Close,
     MarkResultNotified,
@@ -332,10 +336,9 @@ pub fn apply(facts: &Facts, action: &Action, actor: &Actor) -> Result<Transition
                 E::Notify(Notice::PaymentRequested),
             ],
         ),
-        Action::RecordPayment { .. } => to(
-            resume.unwrap_or(Stage::Appraising),
-            vec![E::ResumeClock],
-        ),
+        Action::RecordPayment { .. } => {
+            to(resume.unwrap_or(Stage::Appraising), vec![E::ResumeClock])
+        }
         Action::Complete => {
             if stay == Stage::Received && !facts.immediate_result {
                 return Err(TransitionError::Rule("dossier.not_immediate"));
@@ -365,4 +368,71 @@ pub fn apply(facts: &Facts, action: &Action, actor: &Actor) -> Result<Transition
         Action::Stop { .. } => to(Stage::Stopped, vec![E::Close, E::Notify(Notice::Stopped)]),
         Action::Withdraw => to(Stage::Withdrawn, vec![E::Close]),
     }
+}
+
+/// The working hours the procedure's internal workflow allots to the step a stage begins, so each hand-over can
+/// be judged early, on time or late (Form 05): the officer's first step at receipt, the head's assignment, the
+/// specialist's appraisal, the head's and leader's signing steps together, and the officer's last step for the
+/// return.
+pub fn step_hours(
+    stage: Stage,
+    workflow: &[crate::domain::catalogue::WorkflowStep],
+) -> Option<u32> {
+    let first = |role: &str| workflow.iter().find(|s| s.role == role).map(|s| s.hours);
+    match stage {
+        Stage::Received => first("officer"),
+        Stage::AtUnit => {
+            let specialist = workflow.iter().position(|s| s.role == "specialist");
+            workflow
+                .iter()
+                .take(specialist.unwrap_or(workflow.len()))
+                .find(|s| s.role == "head")
+                .map(|s| s.hours)
+        }
+        Stage::Appraising => first("specialist"),
+        Stage::Signing => {
+            let after = workflow.iter().position(|s| s.role == "specialist")?;
+            let hours: u32 = workflow[after + 1..]
+                .iter()
+                .filter(|s| s.role == "head" || s.role == "leader")
+                .map(|s| s.hours)
+                .sum();
+            (hours > 0).then_some(hours)
+        }
+        Stage::ResultReady => workflow
+            .iter()
+            .rev()
+            .find(|s| s.role == "officer")
+            .map(|s| s.hours),
+        _ => None,
+    }
+}
+
+/// The actions this actor may offer on a dossier in this stage (the buttons of the dossier page). Rules that
+/// depend on time or counters (one extension, the supplement window) are checked when the action is taken.
+pub fn available(
+    stage: Stage,
+    unit: Option<&str>,
+    assignee: Option<i64>,
+    actor: &Actor,
+) -> Vec<ActionKind> {
+    let facts = Facts {
+        stage,
+        resume: None,
+        unit: unit.map(str::to_owned),
+        assignee,
+        immediate_result: true,
+        receipt_supplements: 0,
+        extended: false,
+        result_notified: true,
+        before_due: false,
+        supplement_window_open: true,
+    };
+    let parts = parts_of(actor, &facts);
+    ActionKind::ALL
+        .into_iter()
+        .filter(|k| {
+            edge(stage, *k).is_some_and(|allowed| allowed.iter().any(|p| parts.contains(p)))
+        })
+        .collect()
 }

@@ -125,6 +125,7 @@ fn sample(kind: ActionKind) -> Action {
         amount: Some(50_000),
         method: "Tiền mặt".into(),
         acknowledge_late: false,
+        components: Vec::new(),
     };
     match Action::parse(&input) {
         Ok(action) => action,
@@ -143,7 +144,8 @@ fn every_stage_action_and_actor_triple_matches_the_table() {
                 match (&want, got) {
                     (None, Err(TransitionError::InvalidTransition { .. })) => {}
                     (Some(parts), Ok(_)) if parts.contains(letter) => {}
-                    (Some(parts), Err(TransitionError::NotPermitted)) if !parts.contains(letter) => {}
+                    (Some(parts), Err(TransitionError::NotPermitted))
+                        if !parts.contains(letter) => {}
                     (want, got) => panic!(
                         "{} {} by {letter} ({actor:?}): table says {want:?}, machine says {got:?}",
                         stage.as_str(),

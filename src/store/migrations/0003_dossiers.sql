@@ -182,3 +182,14 @@ CREATE TABLE form_templates (
     updated_at TEXT NOT NULL,
     PRIMARY KEY (form_set, key)
 ) STRICT;
+
+-- Idempotency keys of API POSTs: the same key from the same caller with the same body returns the first result
+-- (the dossier it created or acted on) instead of doing the work twice; recorded in the transaction of the work.
+CREATE TABLE idempotency_keys (
+    caller       TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    result       TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    PRIMARY KEY (caller, key)
+) STRICT, WITHOUT ROWID;

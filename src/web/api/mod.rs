@@ -2,6 +2,7 @@
 //! published procedure catalogue.
 
 mod catalogue;
+mod dossiers;
 
 use axum::extract::State;
 use axum::routing::{get, post};
@@ -23,6 +24,19 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/sectors", get(catalogue::list_sectors))
         .route("/api/v1/procedures", get(catalogue::list_procedures))
         .route("/api/v1/procedures/{code}", get(catalogue::show_procedure))
+        .route(
+            "/api/v1/dossiers",
+            get(dossiers::list).post(dossiers::create),
+        )
+        .route("/api/v1/dossiers/{reference}", get(dossiers::show))
+        .route("/api/v1/dossiers/{reference}/actions", post(dossiers::act))
+        .route(
+            "/api/v1/dossiers/{reference}/documents",
+            post(dossiers::upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::services::dossiers::documents::MAX_DOCUMENT_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/api/v1/lookup/{code}", get(dossiers::lookup))
 }
 
 #[derive(Deserialize)]

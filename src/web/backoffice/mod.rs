@@ -1,5 +1,6 @@
 //! The staff back office: sign-in, sign-out, the staff member's desk and password change.
 
+mod dossiers;
 mod login;
 
 use axum::Router;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/logout", axum::routing::post(login::submit_logout))
         .route("/staff", get(show_desk))
         .route("/staff/password", get(show_password).post(submit_password))
+        .merge(dossiers::routes())
 }
 
 async fn show_desk(

@@ -149,6 +149,73 @@ pub fn field_message(code: &str) -> &'static str {
         }
         "org.column_missing" => "Thiếu cột bắt buộc.",
         "org.json_text" => "Giá trị phải là chuỗi ký tự hoặc null.",
+        // Dossiers: intake and actions.
+        "required" => "Vui lòng nhập thông tin này.",
+        "too_long" => "Nội dung quá dài.",
+        "applicant_name.required" => "Vui lòng nhập họ tên người nộp hoặc tên tổ chức.",
+        "applicant_name.invalid" => "Tên người nộp có ký tự không hợp lệ hoặc dài quá 200 ký tự.",
+        "applicant_kind.invalid" => "Chọn cá nhân hoặc tổ chức.",
+        "id_number.invalid" => {
+            "Số định danh cá nhân gồm 12 chữ số (hoặc CMND 9 chữ số, hộ chiếu 1 chữ cái và 7 chữ số)."
+        }
+        "tax_code.invalid" => "Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch và 3 chữ số.",
+        "phone.invalid" => "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0.",
+        "email.invalid" => "Địa chỉ thư điện tử không hợp lệ.",
+        "channel.invalid" => "Chọn hình thức nộp: trực tiếp, trực tuyến hoặc bưu chính công ích.",
+        "channel.not_offered" => "Thủ tục này không tiếp nhận hồ sơ theo hình thức đã chọn.",
+        "channel.online_by_applicant" => "Hồ sơ trực tuyến do người nộp gửi qua Cổng Dịch vụ công.",
+        "procedure.unknown" => "Chọn một thủ tục đang được công bố.",
+        "agency.unknown" => "Cơ quan tiếp nhận không có trong danh mục.",
+        "delivery.invalid" => "Chọn hình thức nhận kết quả.",
+        "sets.invalid" => "Số bộ hồ sơ từ 1 đến 99.",
+        "form_data.invalid" => "Dữ liệu tờ khai không hợp lệ.",
+        "action.unknown" => "Thao tác không hợp lệ.",
+        "payment_amount.invalid" => "Số tiền phải là số nguyên dương (đồng).",
+        "due.invalid" => "Thời hạn phải là một ngày sau thời điểm hiện tại.",
+        "new_due.not_later" => "Ngày hẹn mới phải sau ngày hẹn hiện tại.",
+        "assignee.invalid" => "Chọn một chuyên viên của đơn vị đang giữ hồ sơ.",
+        "date.invalid" => "Ngày phải viết dạng năm-tháng-ngày, ví dụ 2027-02-05.",
+        "day_override.invalid" => "Chọn ngày nghỉ hoặc ngày làm việc bù.",
+        "office_hours.invalid" => "Giờ làm việc viết dạng 07:30-11:30,13:00-17:00.",
+        "media_type" => {
+            "Loại tệp không được chấp nhận (chỉ nhận PDF, JPEG, PNG, DOCX, ODT, XLSX, văn bản); loại tệp được nhận biết theo nội dung, không theo tên tệp."
+        }
+        "document_kind.invalid" => "Loại tệp đính kèm không hợp lệ.",
+        "file.empty" => "Chưa chọn tệp, hoặc tệp rỗng.",
+        "component.unknown" => "Thành phần hồ sơ không tồn tại.",
+        "json.invalid" => "Nội dung gửi lên không phải JSON hợp lệ.",
+        "cursor.invalid" => "Con trỏ trang không hợp lệ.",
+        "idempotency.invalid" => "Khóa Idempotency-Key không hợp lệ.",
+        other if other.starts_with("dossier.") => refusal_message(other),
         _ => "Giá trị không hợp lệ.",
+    }
+}
+
+/// Why a dossier action was refused, for the stable codes of `ServiceError::Refused`.
+pub fn refusal_message(code: &str) -> &'static str {
+    match code {
+        "dossier.invalid_transition" => "Hồ sơ đang ở bước không cho phép thao tác này.",
+        "dossier.already_extended" => {
+            "Hồ sơ đã được gia hạn một lần; theo Nghị định 61/2018 chỉ được hẹn lại ngày trả kết quả một lần."
+        }
+        "dossier.supplement_once" => {
+            "Đã yêu cầu bổ sung một lần ở bước tiếp nhận; yêu cầu bổ sung phải đầy đủ trong một lần."
+        }
+        "dossier.supplement_window_closed" => {
+            "Đã quá 03 ngày làm việc kể từ ngày tiếp nhận; xác nhận yêu cầu bổ sung muộn nếu vẫn cần."
+        }
+        "dossier.early_return_not_notified" => {
+            "Trả kết quả trước hạn cần báo trước cho người nộp hồ sơ; hãy ghi nhận việc thông báo trước."
+        }
+        "dossier.not_immediate" => "Thủ tục này không phải thủ tục trả kết quả ngay.",
+        "dossier.components_missing" => {
+            "Hồ sơ còn thiếu thành phần bắt buộc; hãy yêu cầu bổ sung hoặc đánh dấu đã nhận đủ."
+        }
+        "dossier.agency_code_invalid" => "Mã định danh của cơ quan tiếp nhận không hợp lệ.",
+        "dossier.code_exhausted" => "Đã hết số thứ tự hồ sơ trong ngày (9999).",
+        "idempotency.key_reused" => {
+            "Khóa Idempotency-Key này đã được dùng cho một yêu cầu có nội dung khác."
+        }
+        _ => "Thao tác không được thực hiện.",
     }
 }

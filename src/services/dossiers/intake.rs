@@ -1,0 +1,284 @@
+//! Opening a dossier: at the counter or from the post (channels 1 and 3, by a one-stop officer, usually received
+//! in the same transaction) or online (channel 2, from the portal or an integration, waiting in "Mới đăng ký").
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::domain::FieldErrors;
+use crate::domain::dossier::{
+    Action, ActionInput, Actor, Applicant, ApplicantInput, Channel, Stage,
+};
+use crate::domain::role::Role;
+use crate::domain::text::clean_line;
+use crate::store::audit::Outcome;
+use crate::store::dossiers::{self, ComponentRow, DossierRow, EventRow};
+use crate::store::idempotency::IdempotencyKey;
+use crate::store::{Db, org, procedures};
+
+use super::documents::PreparedDocument;
+use super::{Acting, DossierSettings, act_in_tx, remember, replay};
+use crate::services::{Context, ServiceError};
+
+/// What intake needs, from the counter form or `POST /api/v1/dossiers`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IntakeInput {
+    /// National procedure code; the published version is used and recorded.
+    pub procedure: String,
+    /// 1 counter, 2 online, 3 postal.
+    pub channel: i64,
+    /// The receiving agency's code; defaults to the officer's agency or the office's main agency.
+    pub agency: String,
+    pub applicant: ApplicantInput,
+    /// "Nội dung yêu cầu giải quyết"; defaults to the procedure's name.
+    pub subject: String,
+    pub sets: Option<i64>,
+    /// Positions (from 1) of the components handed in.
+    pub components: Vec<i64>,
+    pub form_data: Value,
+    /// `counter`, `post` or `online`: how the applicant wants the result.
+    pub delivery: String,
+    pub delivery_address: String,
+    /// An action taken at once in the same transaction (the counter's "Tiếp nhận", "Yêu cầu bổ sung", "Từ chối").
+    pub then: Option<ActionInput>,
+    /// Scanned papers already checked and stored (see `documents::prepare`), recorded in the same transaction.
+    #[serde(skip)]
+    pub documents: Vec<PreparedDocument>,
+}
+
+fn channel_allowed(channel: Channel, procedure: &crate::domain::catalogue::Procedure) -> bool {
+    match channel {
+        Channel::Counter => procedure.channels.counter,
+        Channel::Postal => procedure.channels.postal,
+        Channel::Online => procedure.channels.online,
+    }
+}
+
+/// The agency a new dossier belongs to: the officer's, the one named (if the office has it), or the office's
+/// top agency.
+fn receiving_agency(
+    conn: &rusqlite::Connection,
+    acting: &Acting,
+    named: &str,
+) -> Result<String, ServiceError> {
+    let agencies = org::list_agencies(conn)?;
+    if let Some(unit) = &acting.unit
+        && let Some(u) = org::list_units(conn)?.into_iter().find(|u| &u.code == unit)
+    {
+        return Ok(u.agency_code);
+    }
+    let named = named.trim();
+    if !named.is_empty() {
+        return agencies
+            .into_iter()
+            .find(|a| a.code == named)
+            .map(|a| a.code)
+            .ok_or_else(|| ServiceError::field("agency", "agency.unknown"));
+    }
+    agencies
+        .into_iter()
+        .find(|a| a.parent_code.is_none())
+        .map(|a| a.code)
+        .ok_or_else(|| ServiceError::field("agency", "agency.unknown"))
+}
+
+/// Creates the dossier (and takes the `then` action) in one transaction; nothing is stored if any part fails.
+pub async fn intake(
+    db: &Db,
+    ctx: &Context,
+    settings: &DossierSettings,
+    acting: &Acting,
+    input: IntakeInput,
+    idem: Option<IdempotencyKey>,
+) -> Result<DossierRow, ServiceError> {
+    let mut errors = FieldErrors::new();
+    let applicant = match Applicant::parse(&input.applicant) {
+        Ok(a) => Some(a),
+        Err(e) => {
+            errors.0.extend(e.0);
+            None
+        }
+    };
+    let channel = Channel::from_code(input.channel);
+    if channel.is_none() {
+        errors.add("channel", "channel.invalid");
+    }
+    let staff = matches!(acting.actor, Actor::Staff { .. });
+    let officer =
+        matches!(&acting.actor, Actor::Staff { roles, .. } if roles.contains(&Role::Officer));
+    match channel {
+        Some(Channel::Online) if staff => errors.add("channel", "channel.online_by_applicant"),
+        Some(Channel::Counter | Channel::Postal) if !officer => {
+            return Err(ServiceError::Forbidden);
+        }
+        _ => {}
+    }
+    let then = match &input.then {
+        Some(raw) if !raw.action.trim().is_empty() => match Action::parse(raw) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                errors.0.extend(e.0);
+                None
+            }
+        },
+        _ => None,
+    };
+    let delivery = match input.delivery.trim() {
+        "" | "counter" => "counter",
+        "post" => "post",
+        "online" => "online",
+        _ => {
+            errors.add("delivery", "delivery.invalid");
+            "counter"
+        }
+    };
+    if delivery == "post" && input.delivery_address.trim().is_empty() {
+        errors.add("delivery_address", "required");
+    }
+    let sets = input.sets.unwrap_or(1);
+    if !(1..=99).contains(&sets) {
+        errors.add("sets", "sets.invalid");
+    }
+    if !(input.form_data.is_null() || input.form_data.is_object()) {
+        errors.add("form_data", "form_data.invalid");
+    }
+    let (Some(applicant), Some(channel), true) = (applicant, channel, errors.is_empty()) else {
+        return Err(ServiceError::Invalid(errors));
+    };
+    let wake = settings.notifier.clone();
+    let (ctx, settings, acting) = (ctx.clone(), settings.clone(), acting.clone());
+    let row = db
+        .write(move |tx| {
+            if let Some(done) = replay(tx, idem.as_ref())? {
+                return Ok(done);
+            }
+            let code = input.procedure.trim().to_owned();
+            let version = procedures::published(tx, &code)?
+                .ok_or_else(|| ServiceError::field("procedure", "procedure.unknown"))?;
+            let procedure = &version.body;
+            if !channel_allowed(channel, procedure) {
+                return Err(ServiceError::field("channel", "channel.not_offered"));
+            }
+            let agency_code = receiving_agency(tx, &acting, &input.agency)?;
+            let subject = match clean_line(&input.subject) {
+                s if s.is_empty() => procedure.name.clone(),
+                s => s,
+            };
+            let now = ctx.now_text();
+            let mut row = DossierRow {
+                id: 0,
+                public_id: uuid::Uuid::new_v4().to_string(),
+                code: None,
+                agency_code,
+                procedure_code: version.code.clone(),
+                procedure_version: version.version,
+                procedure_name: procedure.name.clone(),
+                channel: i64::from(channel.code()),
+                stage: Stage::Registered.as_str().to_owned(),
+                resume_stage: None,
+                status: 1,
+                active: true,
+                applicant_kind: applicant.kind.as_str().to_owned(),
+                applicant_name: applicant.name.clone(),
+                applicant_key: applicant.search_key(),
+                applicant_id_number: applicant.id_number.clone(),
+                applicant_phone: applicant.phone.clone(),
+                applicant_email: applicant.email.clone(),
+                applicant_address: applicant.address.clone(),
+                owner_ref: match &acting.actor {
+                    Actor::Owner => Some(acting.reference.clone()),
+                    _ => None,
+                },
+                subject,
+                sets,
+                form_data: if input.form_data.is_null() {
+                    "{}".to_owned()
+                } else {
+                    input.form_data.to_string()
+                },
+                delivery: delivery.to_owned(),
+                delivery_address: clean_line(&input.delivery_address),
+                unit_code: None,
+                assignee_id: None,
+                submitted_at: now.clone(),
+                received_at: None,
+                received_by: None,
+                clock_started_at: None,
+                due_at: None,
+                original_due_at: None,
+                paused_at: None,
+                transfer_due_at: None,
+                transferred_at: None,
+                step_due_at: None,
+                extended: false,
+                receipt_supplements: 0,
+                supplements: 0,
+                fee_due_vnd: None,
+                result_notified_at: None,
+                finished_at: None,
+                outcome: None,
+                decision: None,
+                returned_at: None,
+                register_year: None,
+                register_no: None,
+                updated_at: now.clone(),
+            };
+            row.id = dossiers::insert(tx, &row)?;
+            for (i, c) in procedure.components.iter().enumerate() {
+                let position = i as i64 + 1;
+                dossiers::insert_component(
+                    tx,
+                    row.id,
+                    &ComponentRow {
+                        position,
+                        name: c.name.clone(),
+                        copies: copies_label(c.originals, c.copies),
+                        required: c.required,
+                        provided: input.components.contains(&position),
+                    },
+                )?;
+            }
+            dossiers::insert_event(
+                tx,
+                row.id,
+                &EventRow {
+                    id: 0,
+                    at: now.clone(),
+                    actor: acting.name.clone(),
+                    actor_ref: acting.reference.clone(),
+                    unit_code: acting.unit.clone(),
+                    action: "submit".to_owned(),
+                    stage: row.stage.clone(),
+                    status: 1,
+                    comment: String::new(),
+                    data: json!({"channel": channel.code()}).to_string(),
+                },
+            )?;
+            ctx.audit(
+                tx,
+                "dossier.create",
+                &row.public_id,
+                Outcome::Ok,
+                &version.code,
+            )?;
+            let row = match then {
+                Some(action) => act_in_tx(tx, &ctx, &settings, &acting, row, &action)?,
+                None => row,
+            };
+            remember(tx, idem.as_ref(), &row, &now)?;
+            Ok::<_, ServiceError>(row)
+        })
+        .await?;
+    wake.wake();
+    Ok(row)
+}
+
+/// "01 bản chính, 01 bản sao" as the checklist and Form 01 print it.
+pub fn copies_label(originals: u32, copies: u32) -> String {
+    match (originals, copies) {
+        (0, 0) => String::new(),
+        (o, 0) => format!("{o:02} bản chính"),
+        (0, c) => format!("{c:02} bản sao"),
+        (o, c) => format!("{o:02} bản chính, {c:02} bản sao"),
+    }
+}

@@ -1,0 +1,287 @@
+//! Dossier intake and lifecycle actions. Each call is one write transaction: it reads the dossier and the
+//! procedure version it was received under, asks `domain::dossier::apply` whether the action is allowed, carries
+//! out the effects (code, clock, register, notices) and appends the event and the audit entry, or changes nothing.
+
+pub mod documents;
+mod effects;
+pub mod intake;
+mod notices;
+
+use rusqlite::Connection;
+use serde_json::json;
+use time::OffsetDateTime;
+
+use crate::domain::calendar::{WorkCalendar, to_local};
+use crate::domain::catalogue::Procedure;
+use crate::domain::dossier::{
+    Action, ActionInput, Actor, Facts, Stage, Status, TransitionError, apply,
+};
+use crate::services::notify::NotifierWake;
+use crate::store::audit::Outcome;
+use crate::store::dossiers::{self, DossierRow, EventRow};
+use crate::store::idempotency::{self, IdempotencyKey};
+use crate::store::{Db, format_time, parse_time, procedures};
+
+use super::{Context, ServiceError};
+
+pub use intake::{IntakeInput, intake};
+
+/// Who is acting, resolved by the web layer from the session or token.
+#[derive(Debug, Clone)]
+pub struct Acting {
+    pub actor: Actor,
+    /// The name written in the history ("Nguyễn Thị Hoa", "Cổng DVC tỉnh").
+    pub name: String,
+    /// `staff:<id>`, `citizen:<ref>` or `token:<name>`.
+    pub reference: String,
+    /// The actor's unit, recorded with each event.
+    pub unit: Option<String>,
+}
+
+/// Settings the lifecycle needs from the boot configuration.
+#[derive(Clone, Default)]
+pub struct DossierSettings {
+    /// Base URL of the public lookup for links in notices and the QR code of Form 01.
+    pub public_url: Option<String>,
+    /// Send SMS text without diacritics (cheaper, readable on every phone).
+    pub sms_ascii: bool,
+    /// Working days after receipt within which a supplement may be asked after transfer (Decree 61 Art. 19(4)).
+    pub supplement_window_days: i64,
+    /// Woken after a committed change queued notices, so they leave at once rather than at the next poll.
+    pub notifier: NotifierWake,
+}
+
+impl DossierSettings {
+    pub fn new(public_url: Option<String>, sms_ascii: bool, notifier: NotifierWake) -> Self {
+        Self {
+            public_url,
+            sms_ascii,
+            supplement_window_days: 3,
+            notifier,
+        }
+    }
+}
+
+impl From<TransitionError> for ServiceError {
+    fn from(e: TransitionError) -> Self {
+        match e {
+            TransitionError::NotPermitted => ServiceError::Forbidden,
+            other => ServiceError::Refused(other.code()),
+        }
+    }
+}
+
+/// The procedure version a dossier was received under.
+pub(crate) fn procedure_of(conn: &Connection, d: &DossierRow) -> Result<Procedure, ServiceError> {
+    procedures::version(conn, &d.procedure_code, d.procedure_version)?
+        .map(|v| v.body)
+        .ok_or(ServiceError::NotFound)
+}
+
+fn local(text: &Option<String>) -> Option<time::PrimitiveDateTime> {
+    text.as_deref().and_then(parse_time).map(to_local)
+}
+
+/// The facts the rules need, read inside the transaction.
+fn facts(
+    d: &DossierRow,
+    procedure: &Procedure,
+    calendar: &WorkCalendar,
+    settings: &DossierSettings,
+    now: OffsetDateTime,
+) -> Result<Facts, ServiceError> {
+    let stage =
+        Stage::parse(&d.stage).ok_or_else(|| anyhow::anyhow!("unknown stage {}", d.stage))?;
+    let supplement_window_open = match local(&d.received_at) {
+        Some(received) => {
+            let closes = calendar.add_working_days(received, settings.supplement_window_days);
+            to_local(now) <= closes
+        }
+        None => true,
+    };
+    Ok(Facts {
+        stage,
+        resume: d.resume_stage.as_deref().and_then(Stage::parse),
+        unit: d.unit_code.clone(),
+        assignee: d.assignee_id,
+        immediate_result: procedure.immediate_result || procedure.processing_time.amount == 0,
+        receipt_supplements: u32::try_from(d.receipt_supplements).unwrap_or(u32::MAX),
+        extended: d.extended,
+        result_notified: d.result_notified_at.is_some(),
+        before_due: d
+            .due_at
+            .as_deref()
+            .and_then(parse_time)
+            .is_some_and(|due| to_local(now).date() < to_local(due).date()),
+        supplement_window_open,
+    })
+}
+
+/// Applies one action to a loaded dossier inside the caller's transaction; used by [`act`] and by intake (a
+/// counter dossier is created and received in one transaction).
+pub(crate) fn act_in_tx(
+    tx: &Connection,
+    ctx: &Context,
+    settings: &DossierSettings,
+    acting: &Acting,
+    mut row: DossierRow,
+    action: &Action,
+) -> Result<DossierRow, ServiceError> {
+    let procedure = procedure_of(tx, &row)?;
+    let calendar = super::calendar::load(tx)?;
+    let facts = facts(&row, &procedure, &calendar, settings, ctx.now)?;
+    let transition = apply(&facts, action, &acting.actor)?;
+    let data = effects::carry_out(
+        tx,
+        ctx,
+        settings,
+        acting,
+        &mut row,
+        &transition,
+        action,
+        &procedure,
+        &calendar,
+    )?;
+    if transition.to != facts.stage {
+        effects::enter_step(&mut row, transition.to, &procedure, &calendar, ctx.now);
+    }
+    row.stage = transition.to.as_str().to_owned();
+    row.resume_stage = transition.resume.map(|s| s.as_str().to_owned());
+    row.status = i64::from(transition.to.status().code());
+    row.active = row.active && transition.to.is_active();
+    row.updated_at = ctx.now_text();
+    dossiers::update(tx, &row)?;
+    let kind = action.kind();
+    dossiers::insert_event(
+        tx,
+        row.id,
+        &EventRow {
+            id: 0,
+            at: ctx.now_text(),
+            actor: acting.name.clone(),
+            actor_ref: acting.reference.clone(),
+            unit_code: acting.unit.clone(),
+            action: kind.as_str().to_owned(),
+            stage: row.stage.clone(),
+            status: row.status,
+            comment: effects::comment_of(action),
+            data: data.to_string(),
+        },
+    )?;
+    let object = row.code.clone().unwrap_or_else(|| row.public_id.clone());
+    ctx.audit(
+        tx,
+        "dossier.action",
+        &object,
+        Outcome::Ok,
+        &json!({"action": kind.as_str(), "stage": row.stage}).to_string(),
+    )?;
+    Ok(row)
+}
+
+/// The dossier an earlier request with the same idempotency key produced, if there was one; a key reused with
+/// another body is refused.
+pub(crate) fn replay(
+    tx: &Connection,
+    key: Option<&IdempotencyKey>,
+) -> Result<Option<DossierRow>, ServiceError> {
+    let Some(key) = key else { return Ok(None) };
+    match idempotency::find(tx, key)? {
+        None => Ok(None),
+        Some((hash, _)) if hash != key.request_hash => {
+            Err(ServiceError::Refused("idempotency.key_reused"))
+        }
+        Some((_, result)) => Ok(dossiers::find(tx, &result)?),
+    }
+}
+
+pub(crate) fn remember(
+    tx: &Connection,
+    key: Option<&IdempotencyKey>,
+    row: &DossierRow,
+    at: &str,
+) -> Result<(), ServiceError> {
+    if let Some(key) = key {
+        idempotency::record(tx, key, &row.public_id, at)?;
+    }
+    Ok(())
+}
+
+/// Takes one lifecycle action on the dossier named by `reference` (its code or public id).
+pub async fn act(
+    db: &Db,
+    ctx: &Context,
+    settings: &DossierSettings,
+    acting: &Acting,
+    reference: &str,
+    input: ActionInput,
+    idem: Option<IdempotencyKey>,
+) -> Result<DossierRow, ServiceError> {
+    let action = Action::parse(&input).map_err(ServiceError::Invalid)?;
+    let checklist =
+        (action == Action::Receive && !input.components.is_empty()).then_some(input.components);
+    let wake = settings.notifier.clone();
+    let (ctx, settings, acting, reference) = (
+        ctx.clone(),
+        settings.clone(),
+        acting.clone(),
+        reference.to_owned(),
+    );
+    let row = db
+        .write(move |tx| {
+            if let Some(done) = replay(tx, idem.as_ref())? {
+                return Ok(done);
+            }
+            let row = dossiers::find(tx, &reference)?.ok_or(ServiceError::NotFound)?;
+            if let Some(positions) = &checklist
+                && row.stage == Stage::Registered.as_str()
+            {
+                dossiers::set_provided(tx, row.id, positions)?;
+            }
+            let row = act_in_tx(tx, &ctx, &settings, &acting, row, &action)?;
+            remember(tx, idem.as_ref(), &row, &ctx.now_text())?;
+            Ok::<_, ServiceError>(row)
+        })
+        .await?;
+    wake.wake();
+    Ok(row)
+}
+
+/// Whether a dossier is overdue at `now`: its clock runs and its due time has passed. Never a status.
+pub fn is_overdue(d_status: i64, due_at: Option<&str>, now: OffsetDateTime) -> bool {
+    let running = matches!(
+        Status::from_code(d_status),
+        Some(Status::Received | Status::Processing)
+    );
+    running && due_at.and_then(parse_time).is_some_and(|due| due < now)
+}
+
+/// `now` as stored, for queue bounds.
+pub fn time_text(t: OffsetDateTime) -> String {
+    format_time(t)
+}
+
+/// Who may read a dossier: one-stop officers and agency leaders see every dossier of the office; unit heads and
+/// specialists see those their unit holds or that are assigned to them; the owner sees their own; integrations
+/// read what they may reach by scope (checked by the caller). Administrators manage the system, not dossiers.
+pub fn may_view(actor: &Actor, row: &DossierRow) -> bool {
+    use crate::domain::role::Role;
+    match actor {
+        Actor::Staff { id, roles, unit } => {
+            roles.contains(&Role::Officer)
+                || roles.contains(&Role::Leader)
+                || row.assignee_id == Some(*id)
+                || ((roles.contains(&Role::Head) || roles.contains(&Role::Specialist))
+                    && unit.is_some()
+                    && *unit == row.unit_code)
+        }
+        Actor::Owner | Actor::Integration => true,
+        Actor::Stranger => false,
+    }
+}
+
+/// Whether a staff member sees every dossier (and so every queue), rather than their unit's and their own.
+pub fn sees_all(actor: &Actor) -> bool {
+    use crate::domain::role::Role;
+    matches!(actor, Actor::Staff { roles, .. } if roles.contains(&Role::Officer) || roles.contains(&Role::Leader))
+}

@@ -1,0 +1,519 @@
+//! One dossier for staff: applicant, components, files, printable forms, consultations, notices, the full
+//! history, and only the actions this person may take now. Actions and uploads post back here.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use time::OffsetDateTime;
+
+use crate::domain::FieldErrors;
+use crate::domain::calendar::to_local;
+use crate::domain::dossier::{ActionKind, Stage, available};
+use crate::domain::role::Role;
+use crate::services::ServiceError;
+use crate::services::dossiers::documents::{self, NewDocument};
+use crate::services::dossiers::{self as service, may_view};
+use crate::store::dossiers::{
+    self, ComponentRow, ConsultationRow, DocumentRow, DossierRow, EventRow,
+};
+use crate::store::notifications::Notification;
+use crate::store::org::{Agency, Unit};
+use crate::store::settings::OfficeInfo;
+use crate::store::staff::StaffAccount;
+use crate::store::{StoreError, notifications, org, parse_time, settings, staff};
+
+use super::actions::{self, Choices};
+use crate::web::download::attachment;
+use crate::web::error::PageError;
+use crate::web::extract::{Client, CsrfForm, StaffSession, dossier_settings, staff_acting};
+use crate::web::session::csrf_token;
+use crate::web::state::AppState;
+use crate::web::ui::dossier::{
+    channel_label, code_text, long_time, overdue_flag, short_time, status_badge,
+};
+use crate::web::ui::form::csrf_input;
+use crate::web::ui::layout::{PageContext, page, scroll_table};
+use crate::web::ui::messages::{field_message, refusal_message};
+use crate::web::upload::Upload;
+
+/// Everything the page shows, read in one go.
+struct View {
+    office: OfficeInfo,
+    row: DossierRow,
+    components: Vec<ComponentRow>,
+    documents: Vec<DocumentRow>,
+    consultations: Vec<ConsultationRow>,
+    events: Vec<EventRow>,
+    notices: Vec<Notification>,
+    units: Vec<Unit>,
+    agencies: Vec<Agency>,
+    specialists: Vec<StaffAccount>,
+    assignee: Option<String>,
+    /// The working day before the due date has come: an apology and new date are required (Decree 61 Art. 19(9)).
+    extension_due: bool,
+    late_supplement: bool,
+}
+
+async fn load(
+    state: &AppState,
+    me: &crate::services::auth::Principal,
+    reference: String,
+) -> Result<View, PageError> {
+    let acting = staff_acting(me);
+    let view = state
+        .db
+        .read(move |c| {
+            let Some(row) = dossiers::find(c, &reference)? else {
+                return Ok::<_, StoreError>(None);
+            };
+            if !may_view(&acting.actor, &row) {
+                return Ok(None);
+            }
+            let calendar = crate::services::calendar::load(c)?;
+            let now = to_local(OffsetDateTime::now_utc());
+            let due = row.due_at.as_deref().and_then(parse_time).map(to_local);
+            let extension_due = matches!(row.status, 2 | 4)
+                && !row.extended
+                && due.is_some_and(|d| now.date() >= calendar.working_day_before(d.date()));
+            let late_supplement = row
+                .received_at
+                .as_deref()
+                .and_then(parse_time)
+                .is_some_and(|r| now > calendar.add_working_days(to_local(r), 3));
+            let specialists = staff::list(c)?
+                .into_iter()
+                .filter(|s| {
+                    s.roles.contains(&Role::Specialist)
+                        && s.unit_code.is_some()
+                        && s.unit_code == row.unit_code
+                        && s.locked_at.is_none()
+                })
+                .collect();
+            let assignee = match row.assignee_id {
+                Some(id) => Some(staff::get(c, crate::domain::ids::StaffId(id))?.full_name),
+                None => None,
+            };
+            Ok(Some(View {
+                office: settings::get_office(c)?,
+                components: dossiers::components(c, row.id)?,
+                documents: dossiers::documents(c, row.id)?,
+                consultations: dossiers::consultations(c, row.id)?,
+                events: dossiers::events(c, row.id)?,
+                notices: notifications::for_dossier(c, row.id)?,
+                units: org::list_units(c)?
+                    .into_iter()
+                    .filter(|u| u.agency_code == row.agency_code)
+                    .collect(),
+                agencies: org::list_agencies(c)?
+                    .into_iter()
+                    .filter(|a| a.code != row.agency_code)
+                    .collect(),
+                specialists,
+                assignee,
+                extension_due,
+                late_supplement,
+                row,
+            }))
+        })
+        .await?;
+    view.ok_or(PageError::Service(ServiceError::NotFound))
+}
+
+fn unit_name<'a>(units: &'a [Unit], code: Option<&str>) -> &'a str {
+    code.and_then(|c| units.iter().find(|u| u.code == c))
+        .map_or("–", |u| u.name.as_str())
+}
+
+/// The printable forms that apply to this dossier now.
+fn forms_for(v: &View) -> Vec<(&'static str, &'static str)> {
+    let did = |action: &str| v.events.iter().any(|e| e.action == action);
+    let mut list = Vec::new();
+    if v.row.code.is_some() {
+        list.push((
+            "receipt",
+            "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)",
+        ));
+    }
+    if did("request_supplement") {
+        list.push((
+            "supplement",
+            "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)",
+        ));
+    }
+    if did("refuse") || did("reject") {
+        list.push((
+            "refusal",
+            "Phiếu từ chối tiếp nhận giải quyết hồ sơ (Mẫu 03)",
+        ));
+    }
+    if did("extend") {
+        list.push((
+            "apology",
+            "Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)",
+        ));
+    }
+    if v.row.code.is_some() {
+        list.push((
+            "control",
+            "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 05)",
+        ));
+    }
+    list
+}
+
+/// A message at the top of the page after a post.
+enum Alert<'a> {
+    Done(&'a str),
+    Problem(&'a str),
+}
+
+fn render(
+    state: &AppState,
+    me: &crate::services::auth::Principal,
+    v: &View,
+    alert: Option<Alert<'_>>,
+    failed: Option<(ActionKind, &FieldErrors)>,
+) -> Markup {
+    let csrf = csrf_token(&state.mac, &me.token);
+    let row = &v.row;
+    let now = OffsetDateTime::now_utc();
+    let reference = row.code.clone().unwrap_or_else(|| row.public_id.clone());
+    let stage = Stage::parse(&row.stage);
+    let kinds = stage
+        .map(|s| {
+            available(
+                s,
+                row.unit_code.as_deref(),
+                row.assignee_id,
+                &staff_acting(me).actor,
+            )
+        })
+        .unwrap_or_default();
+    let choices = Choices {
+        units: &v.units,
+        specialists: &v.specialists,
+        agencies: &v.agencies,
+        components: &v.components,
+        late_supplement: v.late_supplement,
+    };
+    let title = format!("Hồ sơ {}", code_text(row.code.as_deref()));
+    let body = html! {
+        p class="crumbs" { a href="/staff/dossiers" { "Hồ sơ" } " › " (code_text(row.code.as_deref())) }
+        h1 { (title) }
+        p { (status_badge(row.status)) (overdue_flag(row.status, row.due_at.as_deref(), now))
+            " " span class="muted" { (stage.map_or("", Stage::label)) } }
+        @match alert {
+            Some(Alert::Done(message)) => { div class="alert ok" role="status" { (message) } }
+            Some(Alert::Problem(message)) => { div class="alert error" role="alert" { (message) } }
+            None => {}
+        }
+        @if v.extension_due {
+            div class="alert error" role="alert" { "Hồ sơ sắp đến hạn hoặc đã quá hạn mà chưa có kết quả: cần lập Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu số 04)." }
+        }
+        div class="grid" {
+            section class="card" aria-labelledby="h-dossier" {
+                h2 id="h-dossier" { "Thông tin hồ sơ" }
+                dl {
+                    dt { "Thủ tục" } dd { a href={ "/thu-tuc/" (row.procedure_code) } { (row.procedure_name) } " " span class="muted" { "(phiên bản " (row.procedure_version) ")" } }
+                    dt { "Nội dung yêu cầu" } dd { (row.subject) }
+                    dt { "Hình thức nộp" } dd { (channel_label(row.channel)) }
+                    dt { "Nộp lúc" } dd { (long_time(Some(&row.submitted_at))) }
+                    dt { "Tiếp nhận lúc" } dd { (long_time(row.received_at.as_deref())) }
+                    dt { "Hẹn trả kết quả" } dd {
+                        @if row.status == 5 { "Tạm dừng: chờ người nộp bổ sung hồ sơ" } @else { (long_time(row.due_at.as_deref())) }
+                        @if row.extended { br; span class="muted" { "Hẹn ban đầu: " (long_time(row.original_due_at.as_deref())) } }
+                    }
+                    @if row.transfer_due_at.is_some() {
+                        dt { "Hạn chuyển xử lý" } dd { (short_time(row.transfer_due_at.as_deref()))
+                            @if let Some(at) = &row.transferred_at { " · đã chuyển " (short_time(Some(at))) } }
+                    }
+                    dt { "Đơn vị đang xử lý" } dd { (unit_name(&v.units, row.unit_code.as_deref())) @if let Some(a) = &v.assignee { " · " (a) } }
+                    @if row.step_due_at.is_some() { dt { "Hạn của bước hiện tại" } dd { (short_time(row.step_due_at.as_deref())) } }
+                    @if let Some(fee) = row.fee_due_vnd { dt { "Phí, lệ phí" } dd { (crate::web::ui::procedure::vnd(fee)) " đồng" } }
+                    @if let (Some(y), Some(n)) = (row.register_year, row.register_no) { dt { "Sổ theo dõi" } dd { "Năm " (y) ", số thứ tự " (n) } }
+                    @if let Some(o) = row.outcome.as_deref().and_then(crate::domain::dossier::Outcome::parse) { dt { "Kết quả so với hạn" } dd { (o.label()) } }
+                    dt { "Nhận kết quả" } dd { @match row.delivery.as_str() { "post" => { "Qua bưu chính: " (row.delivery_address) }, "online" => "Trực tuyến", _ => "Tại Bộ phận một cửa" } }
+                }
+            }
+            section class="card" aria-labelledby="h-applicant" {
+                h2 id="h-applicant" { "Người nộp hồ sơ" }
+                dl {
+                    dt { @if row.applicant_kind == "organisation" { "Tổ chức" } @else { "Họ và tên" } } dd { (row.applicant_name) }
+                    dt { @if row.applicant_kind == "organisation" { "Mã số thuế" } @else { "Số định danh" } } dd { (row.applicant_id_number) }
+                    dt { "Điện thoại" } dd { (if row.applicant_phone.is_empty() { "–" } else { &row.applicant_phone }) }
+                    dt { "Thư điện tử" } dd { (if row.applicant_email.is_empty() { "–" } else { &row.applicant_email }) }
+                    dt { "Địa chỉ" } dd { (if row.applicant_address.is_empty() { "–" } else { &row.applicant_address }) }
+                }
+            }
+        }
+        @if !kinds.is_empty() {
+            section aria-labelledby="h-actions" {
+                h2 id="h-actions" { "Xử lý hồ sơ" }
+                (actions::forms(&reference, &kinds, &csrf, &choices, failed))
+            }
+        }
+        section aria-labelledby="h-components" {
+            h2 id="h-components" { "Thành phần hồ sơ" }
+            (scroll_table("Thành phần hồ sơ", html! {
+                table {
+                    thead { tr { th scope="col" { "STT" } th scope="col" { "Giấy tờ" } th scope="col" { "Số lượng" } th scope="col" { "Đã nhận" } th scope="col" { "Tệp" } } }
+                    tbody { @for comp in &v.components {
+                        tr {
+                            td { (comp.position) }
+                            td { (comp.name) @if comp.required { span class="req" { " *" } } }
+                            td { (comp.copies) }
+                            td { @if comp.provided { "Có" } @else { span class="req" { "Chưa" } } }
+                            td { @for d in v.documents.iter().filter(|d| d.component == Some(comp.position)) {
+                                a href={ "/staff/dossiers/" (reference) "/documents/" (d.id) } { (d.file_name) } br;
+                            } }
+                        }
+                    } }
+                }
+            }))
+        }
+        section class="card" aria-labelledby="h-files" {
+            h2 id="h-files" { "Tệp đính kèm" }
+            @let others: Vec<&DocumentRow> = v.documents.iter().filter(|d| d.component.is_none()).collect();
+            @if others.is_empty() { p class="muted" { "Chưa có tệp ngoài thành phần hồ sơ." } }
+            ul { @for d in others { li { a href={ "/staff/dossiers/" (reference) "/documents/" (d.id) } { (d.file_name) } " " span class="muted" { "(" (document_kind(&d.kind)) ", " (d.uploaded_by) ", " (short_time(Some(&d.uploaded_at))) ")" } } } }
+            @if row.active {
+                form method="post" action={ "/staff/dossiers/" (reference) "/documents" } enctype="multipart/form-data" {
+                    (csrf_input(&csrf))
+                    div class="field" { label for="doc-file" { "Tệp (PDF, ảnh JPEG/PNG, DOCX, ODT, XLSX; tối đa 20 MB)" } input id="doc-file" type="file" name="file" required; }
+                    div class="field" { label for="doc-component" { "Thuộc thành phần" }
+                        select id="doc-component" name="component" { option value="" { "Không thuộc thành phần nào" } @for comp in &v.components { option value=(comp.position) { (comp.position) ". " (comp.name) } } } }
+                    div class="field" { label for="doc-kind" { "Loại" }
+                        select id="doc-kind" name="kind" { option value="scan" { "Bản quét giấy tờ" } option value="result" { "Kết quả giải quyết" } option value="internal" { "Tài liệu nội bộ" } } }
+                    button type="submit" class="secondary" { "Tải lên" }
+                }
+            }
+        }
+        @let forms = forms_for(v);
+        @if !forms.is_empty() {
+            section class="card" aria-labelledby="h-forms" {
+                h2 id="h-forms" { "Biểu mẫu in" }
+                ul { @for (key, label) in forms { li { a href={ "/staff/dossiers/" (reference) "/forms/" (key) } { (label) } } } }
+            }
+        }
+        @if !v.consultations.is_empty() {
+            section aria-labelledby="h-consult" {
+                h2 id="h-consult" { "Lấy ý kiến" }
+                ul { @for c in &v.consultations { li {
+                    strong { (c.agencies) } ": " (c.content) " · hạn " (short_time(Some(&c.due_at)))
+                    @match &c.replied_at { Some(at) => { " · đã trả lời " (short_time(Some(at))) ": " (c.reply) }, None => { " · " span class="badge wait" { "chưa trả lời" } } }
+                } } }
+            }
+        }
+        @if !v.notices.is_empty() {
+            section aria-labelledby="h-notices" {
+                h2 id="h-notices" { "Thông báo cho người nộp" }
+                ul { @for n in &v.notices { li { (n.subject) " – " (n.recipient) " · " (delivery_state(n)) } } }
+            }
+        }
+        section aria-labelledby="h-history" {
+            h2 id="h-history" { "Quá trình xử lý" }
+            ol class="history" { @for e in &v.events { li {
+                strong { (short_time(Some(&e.at))) } " · " (event_label(&e.action)) " · " (e.actor)
+                @if let Some(u) = &e.unit_code { " (" (unit_name(&v.units, Some(u))) ")" }
+                " → " (status_badge(e.status))
+                @if !e.comment.is_empty() { br; span class="muted" { (e.comment) } }
+            } } }
+        }
+    };
+    page(
+        &PageContext {
+            office: &v.office,
+            staff: Some((me, csrf.clone())),
+        },
+        &title,
+        body,
+    )
+}
+
+fn document_kind(kind: &str) -> &'static str {
+    match kind {
+        "submitted" => "người nộp gửi",
+        "scan" => "bản quét",
+        "result" => "kết quả",
+        _ => "nội bộ",
+    }
+}
+
+fn delivery_state(n: &Notification) -> String {
+    match n.state.as_str() {
+        "sent" => "đã gửi".to_owned(),
+        "failed" => format!("gửi không được: {}", n.last_error),
+        _ if n.attempts > 0 => format!("đang thử lại (lần {})", n.attempts),
+        _ => "đang chờ gửi".to_owned(),
+    }
+}
+
+fn event_label(action: &str) -> &'static str {
+    match action {
+        "submit" => "Nộp hồ sơ",
+        "attach" => "Đính kèm tệp",
+        other => ActionKind::parse(other).map_or("Thao tác", ActionKind::label),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(super) struct DoneQuery {
+    done: String,
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    StaffSession(me): StaffSession,
+    Path(reference): Path<String>,
+    Query(query): Query<DoneQuery>,
+) -> Result<Markup, PageError> {
+    let view = load(&state, &me, reference).await?;
+    let alert = match query.done.as_str() {
+        "" => None,
+        "upload" => Some(Alert::Done("Đã tải tệp lên.")),
+        _ => Some(Alert::Done("Đã thực hiện.")),
+    };
+    Ok(render(&state, &me, &view, alert, None))
+}
+
+pub(super) async fn submit_action(
+    State(state): State<AppState>,
+    StaffSession(me): StaffSession,
+    client: Client,
+    Path(reference): Path<String>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let input = actions::parse(&pairs);
+    let kind = ActionKind::parse(&input.action);
+    // Only dossiers this person may see can be acted on; anything else is "not found".
+    let view = load(&state, &me, reference.clone()).await?;
+    let ctx = client.context(&me.username);
+    let result = service::act(
+        &state.db,
+        &ctx,
+        &dossier_settings(&state),
+        &staff_acting(&me),
+        &view.row.public_id,
+        input,
+        None,
+    )
+    .await;
+    match result {
+        Ok(row) => {
+            let reference = row.code.unwrap_or(row.public_id);
+            Ok(Redirect::to(&format!("/staff/dossiers/{reference}?done=1")).into_response())
+        }
+        Err(ServiceError::Invalid(errors)) => {
+            let failed = kind.map(|k| (k, &errors));
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(&state, &me, &view, None, failed),
+            )
+                .into_response())
+        }
+        Err(ServiceError::Refused(code)) => Ok((
+            StatusCode::CONFLICT,
+            render(
+                &state,
+                &me,
+                &view,
+                Some(Alert::Problem(refusal_message(code))),
+                None,
+            ),
+        )
+            .into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(super) async fn upload(
+    State(state): State<AppState>,
+    StaffSession(me): StaffSession,
+    client: Client,
+    Path(reference): Path<String>,
+    form: Upload,
+) -> Result<Response, PageError> {
+    let view = load(&state, &me, reference).await?;
+    let Some(file) = form.file("file") else {
+        let errors = errors_for("file", "file.empty");
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            upload_error(&state, &me, &view, &errors),
+        )
+            .into_response());
+    };
+    let doc = NewDocument {
+        file_name: file.file_name.clone(),
+        bytes: file.bytes.clone(),
+        kind: form.field("kind"),
+        component: form.field("component").parse().ok(),
+    };
+    let ctx = client.context(&me.username);
+    match documents::attach(
+        &state.db,
+        state.files_dir.clone(),
+        &ctx,
+        &staff_acting(&me),
+        &view.row.public_id,
+        doc,
+    )
+    .await
+    {
+        Ok(_) => {
+            let reference = view.row.code.clone().unwrap_or(view.row.public_id.clone());
+            Ok(Redirect::to(&format!("/staff/dossiers/{reference}?done=upload")).into_response())
+        }
+        Err(ServiceError::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            upload_error(&state, &me, &view, &errors),
+        )
+            .into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn errors_for(field: &str, code: &str) -> FieldErrors {
+    let mut e = FieldErrors::new();
+    e.add(field, code);
+    e
+}
+
+fn upload_error(
+    state: &AppState,
+    me: &crate::services::auth::Principal,
+    view: &View,
+    errors: &FieldErrors,
+) -> Markup {
+    let message = errors
+        .0
+        .values()
+        .flatten()
+        .next()
+        .map_or("Tệp không hợp lệ.", |c| field_message(c));
+    render(state, me, view, Some(Alert::Problem(message)), None)
+}
+
+pub(super) async fn download(
+    State(state): State<AppState>,
+    StaffSession(me): StaffSession,
+    Path((reference, id)): Path<(String, i64)>,
+) -> Result<Response, PageError> {
+    let view = load(&state, &me, reference).await?;
+    let document = view
+        .documents
+        .iter()
+        .find(|d| d.id == id)
+        .cloned()
+        .ok_or(PageError::Service(ServiceError::NotFound))?;
+    let dir = state.files_dir.clone();
+    let sha = document.sha256.clone();
+    let bytes = tokio::task::spawn_blocking(move || crate::filestore::read(&dir, &sha))
+        .await
+        .map_err(|e| ServiceError::Internal(anyhow::Error::new(e)))?
+        .map_err(|e| {
+            ServiceError::Internal(anyhow::Error::new(e).context("reading a dossier file"))
+        })?;
+    Ok(attachment(&document.media_type, &document.file_name, bytes))
+}

@@ -1,0 +1,101 @@
+//! Dossier building blocks shared by the back office (and later the portal): the national status with its
+//! overdue flag, times in office time, and the queue table.
+
+use maud::{Markup, html};
+use time::OffsetDateTime;
+
+use crate::domain::calendar::to_local;
+use crate::domain::dossier::{Channel, Stage, Status};
+use crate::domain::timefmt;
+use crate::services::dossiers::is_overdue;
+use crate::store::dossiers::queues::QueueRow;
+use crate::store::parse_time;
+
+use super::layout::scroll_table;
+
+/// "08:05 29/11/2026" in office time, or a dash.
+pub fn short_time(text: Option<&str>) -> String {
+    text.and_then(parse_time)
+        .map(|t| timefmt::short(to_local(t)))
+        .unwrap_or_else(|| "–".to_owned())
+}
+
+/// "08 giờ 05 phút, ngày 29 tháng 11 năm 2026", or a dash.
+pub fn long_time(text: Option<&str>) -> String {
+    text.and_then(parse_time)
+        .map(|t| timefmt::long_form(to_local(t)))
+        .unwrap_or_else(|| "–".to_owned())
+}
+
+/// The national status as a badge: the same string citizens see.
+pub fn status_badge(code: i64) -> Markup {
+    let (name, class) = match Status::from_code(code) {
+        Some(s @ (Status::NotReceived | Status::Stopped | Status::Withdrawn)) => {
+            (s.name(), "badge")
+        }
+        Some(s @ (Status::Completed | Status::Returned)) => (s.name(), "badge good"),
+        Some(s @ (Status::SupplementRequested | Status::PaymentRequested)) => {
+            (s.name(), "badge wait")
+        }
+        Some(s) => (s.name(), "badge"),
+        None => ("–", "badge"),
+    };
+    html! { span class=(class) { (name) } }
+}
+
+/// The overdue flag: a word and a colour, never a status.
+pub fn overdue_flag(status: i64, due_at: Option<&str>, now: OffsetDateTime) -> Markup {
+    html! {
+        @if is_overdue(status, due_at, now) {
+            " " span class="badge bad" { "Quá hạn" }
+        }
+    }
+}
+
+pub fn channel_label(code: i64) -> &'static str {
+    Channel::from_code(code).map_or("–", Channel::label)
+}
+
+pub fn stage_label(stage: &str) -> &'static str {
+    Stage::parse(stage).map_or("–", Stage::label)
+}
+
+/// The code, or "Chưa cấp mã" for a dossier not yet received.
+pub fn code_text(code: Option<&str>) -> &str {
+    code.unwrap_or("Chưa cấp mã")
+}
+
+/// A queue as a table; overdue rows are marked with a class as well as the word, so colour is never the only cue.
+pub fn queue_table(caption: &str, rows: &[QueueRow], now: OffsetDateTime) -> Markup {
+    scroll_table(
+        caption,
+        html! {
+            table class="queue" {
+                caption class="visually-hidden" { (caption) }
+                thead { tr {
+                    th scope="col" { "Mã hồ sơ" }
+                    th scope="col" { "Thủ tục" }
+                    th scope="col" { "Người nộp" }
+                    th scope="col" { "Trạng thái" }
+                    th scope="col" { "Bước" }
+                    th scope="col" { "Hạn trả" }
+                    th scope="col" { "Hình thức" }
+                } }
+                tbody {
+                    @for r in rows {
+                        @let late = is_overdue(r.status, r.due_at.as_deref(), now);
+                        tr class=[late.then_some("late")] {
+                            td { a href={ "/staff/dossiers/" (r.code.as_deref().unwrap_or(&r.public_id)) } { code { (code_text(r.code.as_deref())) } } }
+                            td { (r.procedure_name) }
+                            td { (r.applicant_name) }
+                            td { (status_badge(r.status)) (overdue_flag(r.status, r.due_at.as_deref(), now)) }
+                            td { (stage_label(&r.stage)) @if let Some(a) = &r.assignee_name { br; span class="muted" { (a) } } }
+                            td { (short_time(r.due_at.as_deref())) @if r.extended { br; span class="muted" { "đã gia hạn" } } }
+                            td { (channel_label(r.channel)) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}

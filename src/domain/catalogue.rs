@@ -7,7 +7,7 @@ use super::eform::{FormField, check_form};
 use super::error::FieldErrors;
 use super::role::Role;
 
-/// One working day in working hours (8:00-12:00, 13:00-17:00), the unit workflow steps are allotted in.
+/// One working day in working hours (the office default 07:30-11:30, 13:00-17:00), the unit workflow steps are allotted in.
 pub const HOURS_PER_WORKING_DAY: u32 = 8;
 
 fn is_level1_group(group: &str) -> bool {

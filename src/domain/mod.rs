@@ -6,6 +6,7 @@ pub mod dossier;
 pub mod eform;
 pub mod error;
 pub mod filetype;
+pub mod holiday;
 pub mod ids;
 pub mod lunar;
 pub mod org;

@@ -1,6 +1,7 @@
 //! Administration: staff accounts, the organisation and the audit log. Every route needs an administrator.
 
 mod agencies;
+mod calendar;
 mod catalogue;
 mod pages;
 mod procedures;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(agencies::routes())
         .merge(pages::routes())
         .merge(procedures::routes())
+        .merge(calendar::routes())
 }
 
 async fn show_org(

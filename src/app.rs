@@ -58,6 +58,9 @@ impl App {
         crate::services::admin_units::seed_defaults(&db, &system)
             .await
             .context("cannot load the administrative-unit catalogue")?;
+        crate::services::forms::seed_defaults(&db, &system)
+            .await
+            .context("cannot load the printed form templates")?;
         let tls = if config.server.http {
             None
         } else {

@@ -25,12 +25,33 @@ fn a_person_can_use_every_page_in_chromium_without_serious_accessibility_problem
         &[],
         &[("MOTCUA_DEMO_PASSWORD", PASSWORD)],
     );
+    // The online channel arrives through the API from an integration (the provincial portal's adapter).
+    let token = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args([
+            "token",
+            "create",
+            "--name",
+            "cong-dvc-e2e",
+            "--scope",
+            "intake",
+            "--data",
+        ])
+        .arg(dir.path().join("data"))
+        .output()
+        .expect("token create");
+    assert!(
+        token.status.success(),
+        "token create: {}",
+        String::from_utf8_lossy(&token.stderr)
+    );
+    let intake_token = String::from_utf8_lossy(&token.stdout).trim().to_owned();
     let run = Command::new("node")
         .arg(root.join("tests/e2e/pages.mjs"))
         .env("BASE_URL", &server.url)
         .env("ADMIN_USER", "quantri")
         .env("OFFICER_USER", "motcua.canbo1")
         .env("PASSWORD", PASSWORD)
+        .env("INTAKE_TOKEN", &intake_token)
         .env(
             "SCREENSHOT_DIR",
             std::env::var("E2E_SCREENSHOTS").unwrap_or_default(),

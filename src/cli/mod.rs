@@ -359,6 +359,13 @@ async fn demo(data: DataDir, config: Config, args: ServeArgs, ctx: &Context) -> 
         ),
         None => banner,
     };
+    let banner = match services::demo_dossiers::load(&db, ctx.now)
+        .await
+        .map_err(describe)?
+    {
+        Some(n) => format!("{banner}demo dossiers created: {n}\n"),
+        None => banner,
+    };
     drop(db);
     serve(data, config, args, Some(banner)).await
 }

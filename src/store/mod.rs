@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod catalogue_refs;
 pub mod dossiers;
+pub mod form_templates;
 pub mod health;
 pub mod idempotency;
 pub mod migrate;

@@ -251,6 +251,18 @@ async fn an_integration_submits_online_and_the_officer_receives_it_from_the_new_
     assert!(d["code"].is_null(), "no code before receipt");
     let id = d["id"].as_str().expect("id").to_owned();
 
+    // Another integration may not act for this applicant.
+    let other = motcua::services::tokens::create(
+        &app.db,
+        &motcua::services::Context::console(time::OffsetDateTime::now_utc()),
+        "cong-khac",
+        "intake",
+    )
+    .await
+    .expect("token");
+    let (s, _) = act(&app, &other, &id, json!({"action": "withdraw"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
     let officer = token(&app, "motcua.canbo2").await;
     let (_, queue) = get(&app, &officer, "/api/v1/dossiers?status=1").await;
     assert!(
@@ -373,4 +385,86 @@ async fn queues_page_by_cursor_and_search_finds_by_code_id_number_and_unaccented
 
 fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("x", s)]).expect("encode")[2..].to_owned()
+}
+
+#[tokio::test]
+async fn receiving_a_dossier_sends_the_applicant_an_email_through_the_smtp_server_at_once() {
+    let sink = crate::smtp_sink::SmtpSink::start().await;
+    let mut config = motcua::config::Config::for_tests();
+    // A long poll: the mail must leave because the receipt woke the notifier, not because a poll came round.
+    config.notify.poll_millis = 60_000;
+    config.notify.smtp_host = Some("127.0.0.1".into());
+    config.notify.smtp_port = sink.port;
+    config.notify.smtp_security = "none".into();
+    config.notify.from = "Bộ phận một cửa <motcua@tiendu.example.vn>".into();
+    config.notify.public_url = Some("https://dichvucong.tiendu.example.vn".into());
+    let app = TestApp::spawn_demo_with(config).await;
+    let officer = token(&app, "motcua.canbo1").await;
+    let (_, d) = post(
+        &app,
+        &officer,
+        "/api/v1/dossiers",
+        counter_dossier("DEMO-HKD-01"),
+    )
+    .await;
+    let code = d["code"].as_str().expect("code").to_owned();
+    let started = std::time::Instant::now();
+    let mail = loop {
+        if let Some(m) = sink
+            .mails()
+            .into_iter()
+            .find(|m| m.to.iter().any(|t| t.contains("an@example.vn")))
+        {
+            break m;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "no mail reached the sink"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    let text = mail.text();
+    assert!(text.contains(&code), "{text}");
+    assert!(
+        text.contains(&format!(
+            "https://dichvucong.tiendu.example.vn/tra-cuu/{code}"
+        )),
+        "{text}"
+    );
+    let (_, d) = get(&app, &officer, &format!("/api/v1/dossiers/{code}")).await;
+    assert_eq!(d["status"]["name"], "Được tiếp nhận");
+}
+
+#[tokio::test]
+async fn the_public_lookup_page_shows_the_status_of_a_code_and_nothing_for_a_wrong_one() {
+    let app = TestApp::spawn_demo().await;
+    let officer = token(&app, "motcua.canbo1").await;
+    let (_, d) = post(
+        &app,
+        &officer,
+        "/api/v1/dossiers",
+        counter_dossier("DEMO-HKD-01"),
+    )
+    .await;
+    let code = d["code"].as_str().expect("code").to_owned();
+    let client = app.client();
+    let response = app
+        .get(&client, &format!("/tra-cuu?code={}", code.to_lowercase()))
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let html = app.page(&client, &format!("/tra-cuu/{code}")).await;
+    assert!(html.contains("Được tiếp nhận") && html.contains(&code));
+    assert!(
+        !html.contains("Nguyễn Văn An") && !html.contains("027095001234"),
+        "nothing about the applicant"
+    );
+    let unknown = app.get(&client, "/tra-cuu/H40.12-991231-9999").await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let unknown_text = unknown.text().await.expect("text");
+    let malformed = app.get(&client, "/tra-cuu/khong-phai-ma").await;
+    assert_eq!(malformed.status(), StatusCode::NOT_FOUND);
+    let message = "Không tìm thấy hồ sơ có mã này.";
+    assert!(
+        unknown_text.contains(message) && malformed.text().await.expect("text").contains(message)
+    );
 }

@@ -106,7 +106,9 @@ export function watch(page) {
     }
   });
   page.on('requestfailed', (req) => {
-    if (req.resourceType() !== 'document') problems.push(`${new URL(req.url()).pathname} failed: ${req.failure()?.errorText}`);
+    // A load cancelled because the page navigated away (net::ERR_ABORTED) is not a broken asset.
+    const error = req.failure()?.errorText;
+    if (req.resourceType() !== 'document' && error !== 'net::ERR_ABORTED') problems.push(`${new URL(req.url()).pathname} failed: ${error}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {

@@ -22,6 +22,7 @@ import {
 } from './lib.mjs';
 import { walkCatalogue, walkCatalogueAdmin, walkCatalogueWithoutJs } from './catalogue.mjs';
 import { walkSuggest } from './suggest.mjs';
+import { walkDossierChannel, walkDossierLists } from './dossiers.mjs';
 
 const NEW_PASSWORD = 'Một mật khẩu đủ dài 2026';
 
@@ -223,7 +224,10 @@ try {
     await walkCatalogue(browser, vp);
     await walkCatalogueAdmin(browser, vp);
     await walkSuggest(browser, vp);
+    await walkDossierLists(browser, vp);
   }
+  const desktop = { name: 'desktop', width: 1280, height: 800 };
+  for (const channel of [1, 3, 2]) await walkDossierChannel(browser, desktop, channel);
   await walkWithoutJs(browser);
   await walkCatalogueWithoutJs(browser);
 } catch (e) {

@@ -414,6 +414,7 @@ pub fn available(
     stage: Stage,
     unit: Option<&str>,
     assignee: Option<i64>,
+    immediate_result: bool,
     actor: &Actor,
 ) -> Vec<ActionKind> {
     let facts = Facts {
@@ -421,7 +422,7 @@ pub fn available(
         resume: None,
         unit: unit.map(str::to_owned),
         assignee,
-        immediate_result: true,
+        immediate_result,
         receipt_supplements: 0,
         extended: false,
         result_notified: true,
@@ -431,6 +432,7 @@ pub fn available(
     let parts = parts_of(actor, &facts);
     ActionKind::ALL
         .into_iter()
+        .filter(|k| immediate_result || !(stage == Stage::Received && *k == ActionKind::Complete))
         .filter(|k| {
             edge(stage, *k).is_some_and(|allowed| allowed.iter().any(|p| parts.contains(p)))
         })

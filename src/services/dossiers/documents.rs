@@ -160,6 +160,10 @@ pub async fn attach(
         if !row.active {
             return Err(ServiceError::Refused("dossier.invalid_transition"));
         }
+        let applicant = matches!(acting.actor, Actor::Owner | Actor::Integration);
+        if applicant && row.owner_ref.as_deref() != Some(acting.reference.as_str()) {
+            return Err(ServiceError::Forbidden);
+        }
         record(tx, &ctx, &acting, &row, &prepared)
     })
     .await

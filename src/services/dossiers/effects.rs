@@ -91,6 +91,20 @@ pub(super) fn carry_out(
             json!(Outcome::of(now_local, step_due).as_str()),
         );
     }
+    if let Action::Forward { to_agency, due, .. } = action {
+        let known = org::list_agencies(tx)?
+            .iter()
+            .any(|a| &a.code == to_agency && a.code != row.agency_code);
+        if !known {
+            return Err(ServiceError::field("to_agency", "agency.unknown"));
+        }
+        if !due.is_empty() {
+            let due = parse_local_moment(due, calendar)
+                .filter(|d| *d > now_local)
+                .ok_or_else(|| ServiceError::field("due_at", "due.invalid"))?;
+            data.insert("due_at".into(), json!(stored(due)));
+        }
+    }
     for effect in &transition.effects {
         match effect {
             Effect::Receive => {

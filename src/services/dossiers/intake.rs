@@ -186,7 +186,7 @@ pub async fn intake(
                 applicant_email: applicant.email.clone(),
                 applicant_address: applicant.address.clone(),
                 owner_ref: match &acting.actor {
-                    Actor::Owner => Some(acting.reference.clone()),
+                    Actor::Owner | Actor::Integration => Some(acting.reference.clone()),
                     _ => None,
                 },
                 subject,
@@ -261,6 +261,9 @@ pub async fn intake(
                 Outcome::Ok,
                 &version.code,
             )?;
+            for document in &input.documents {
+                super::documents::record(tx, &ctx, &acting, &row, document)?;
+            }
             let row = match then {
                 Some(action) => act_in_tx(tx, &ctx, &settings, &acting, row, &action)?,
                 None => row,

@@ -39,7 +39,7 @@ pub struct Acting {
 }
 
 /// Settings the lifecycle needs from the boot configuration.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct DossierSettings {
     /// Base URL of the public lookup for links in notices and the QR code of Form 01.
     pub public_url: Option<String>,
@@ -49,6 +49,13 @@ pub struct DossierSettings {
     pub supplement_window_days: i64,
     /// Woken after a committed change queued notices, so they leave at once rather than at the next poll.
     pub notifier: NotifierWake,
+}
+
+impl Default for DossierSettings {
+    /// No public URL, ASCII SMS, the statutory 3-day supplement window.
+    fn default() -> Self {
+        Self::new(None, true, NotifierWake::default())
+    }
 }
 
 impl DossierSettings {
@@ -82,6 +89,19 @@ fn local(text: &Option<String>) -> Option<time::PrimitiveDateTime> {
     text.as_deref().and_then(parse_time).map(to_local)
 }
 
+/// A procedure whose result is given at the counter (no processing time), so the officer may complete it at once.
+pub fn is_immediate(procedure: &Procedure) -> bool {
+    procedure.immediate_result || procedure.processing_time.amount == 0
+}
+
+/// Whether the procedure version a dossier was received under gives its result at once.
+pub fn immediate_for(conn: &Connection, d: &DossierRow) -> Result<bool, crate::store::StoreError> {
+    Ok(
+        procedures::version(conn, &d.procedure_code, d.procedure_version)?
+            .is_some_and(|v| is_immediate(&v.body)),
+    )
+}
+
 /// The facts the rules need, read inside the transaction.
 fn facts(
     d: &DossierRow,
@@ -104,7 +124,7 @@ fn facts(
         resume: d.resume_stage.as_deref().and_then(Stage::parse),
         unit: d.unit_code.clone(),
         assignee: d.assignee_id,
-        immediate_result: procedure.immediate_result || procedure.processing_time.amount == 0,
+        immediate_result: is_immediate(procedure),
         receipt_supplements: u32::try_from(d.receipt_supplements).unwrap_or(u32::MAX),
         extended: d.extended,
         result_notified: d.result_notified_at.is_some(),
@@ -127,6 +147,13 @@ pub(crate) fn act_in_tx(
     mut row: DossierRow,
     action: &Action,
 ) -> Result<DossierRow, ServiceError> {
+    // The applicant's side (a citizen account, or the integration that relayed the submission) acts only on
+    // the dossiers it submitted.
+    if matches!(acting.actor, Actor::Owner | Actor::Integration)
+        && row.owner_ref.as_deref() != Some(acting.reference.as_str())
+    {
+        return Err(ServiceError::Forbidden);
+    }
     let procedure = procedure_of(tx, &row)?;
     let calendar = super::calendar::load(tx)?;
     let facts = facts(&row, &procedure, &calendar, settings, ctx.now)?;
@@ -262,8 +289,9 @@ pub fn time_text(t: OffsetDateTime) -> String {
 }
 
 /// Who may read a dossier: one-stop officers and agency leaders see every dossier of the office; unit heads and
-/// specialists see those their unit holds or that are assigned to them; the owner sees their own; integrations
-/// read what they may reach by scope (checked by the caller). Administrators manage the system, not dossiers.
+/// specialists see those their unit holds or that are assigned to them; integrations read what their scope allows
+/// (checked by the caller). Administrators manage the system, not dossiers. A citizen's own dossiers are matched
+/// by account, not by this rule.
 pub fn may_view(actor: &Actor, row: &DossierRow) -> bool {
     use crate::domain::role::Role;
     match actor {
@@ -275,8 +303,8 @@ pub fn may_view(actor: &Actor, row: &DossierRow) -> bool {
                     && unit.is_some()
                     && *unit == row.unit_code)
         }
-        Actor::Owner | Actor::Integration => true,
-        Actor::Stranger => false,
+        Actor::Integration => true,
+        Actor::Owner | Actor::Stranger => false,
     }
 }
 

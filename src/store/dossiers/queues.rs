@@ -93,14 +93,8 @@ fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<QueueRow> {
 /// Statuses whose clock runs: only these can be overdue or due soon.
 const RUNNING: &str = "d.status IN (2, 4)";
 
-/// One page of a queue, ordered by due time (no due time first: they wait for the office or the applicant) then
-/// id; `limit + 1` rows are read so the caller knows whether a next page exists.
-pub fn page(
-    conn: &Connection,
-    filter: &QueueFilter,
-    after: Option<&Cursor>,
-    limit: usize,
-) -> Result<Vec<QueueRow>, StoreError> {
+/// The WHERE clause of a queue (and its keyset position) with its arguments.
+fn clause(filter: &QueueFilter, after: Option<&Cursor>) -> (String, Vec<Box<dyn ToSql>>) {
     let mut args: Vec<Box<dyn ToSql>> = Vec::new();
     let mut arg = |v: Box<dyn ToSql>| {
         args.push(v);
@@ -148,14 +142,45 @@ pub fn page(
             ));
         }
     }
-    let limit = arg(Box::new(limit as i64 + 1));
+    (conditions.join(" AND "), args)
+}
+
+/// One page of a queue, ordered by due time (no due time first: they wait for the office or the applicant) then
+/// id; `limit + 1` rows are read so the caller knows whether a next page exists.
+pub fn page(
+    conn: &Connection,
+    filter: &QueueFilter,
+    after: Option<&Cursor>,
+    limit: usize,
+) -> Result<Vec<QueueRow>, StoreError> {
+    let (clause, mut args) = clause(filter, after);
+    args.push(Box::new(limit as i64 + 1));
     let sql = format!(
-        "{ROW} WHERE {} ORDER BY d.due_at, d.id LIMIT {limit}",
-        conditions.join(" AND ")
+        "{ROW} WHERE {clause} ORDER BY d.due_at, d.id LIMIT ?{}",
+        args.len()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args.iter()), read)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// How many dossiers a queue holds, counted only up to `cap` (a desk shows "99+"), so a long queue costs no more
+/// than a short one.
+pub fn count_capped(
+    conn: &Connection,
+    filter: &QueueFilter,
+    cap: usize,
+) -> Result<usize, StoreError> {
+    let (clause, mut args) = clause(filter, None);
+    args.push(Box::new(cap as i64));
+    let sql = format!(
+        "SELECT count(*) FROM (SELECT 1 FROM dossiers d WHERE {clause} LIMIT ?{})",
+        args.len()
+    );
+    let n: i64 = conn
+        .prepare_cached(&sql)?
+        .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
 }
 
 /// Finds dossiers by code (exact, or the start of one), applicant ID number (exact) or the start of the
@@ -167,11 +192,14 @@ pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<QueueRo
     }
     let upper = text.to_ascii_uppercase();
     let folded = crate::domain::text::fold_ascii(text);
+    // Each arm reads at most `limit` rows in its index's order, so a common surname among a million dossiers
+    // costs the same as a rare one; the union is then ordered newest first.
     let sql = format!(
         "SELECT * FROM (
-            {ROW} WHERE d.code >= ?1 AND d.code < ?1 || '~'
-            UNION {ROW} WHERE d.applicant_id_number = ?2
-            UNION {ROW} WHERE d.applicant_key >= ?3 AND d.applicant_key < ?3 || '~' AND ?3 <> ''
+            SELECT * FROM ({ROW} WHERE d.code >= ?1 AND d.code < ?1 || '~' ORDER BY d.code DESC LIMIT ?4)
+            UNION SELECT * FROM ({ROW} WHERE d.applicant_id_number = ?2 ORDER BY d.id DESC LIMIT ?4)
+            UNION SELECT * FROM ({ROW} WHERE d.applicant_key >= ?3 AND d.applicant_key < ?3 || '~' AND ?3 <> ''
+                                 ORDER BY d.applicant_key, d.id LIMIT ?4)
          ) ORDER BY 1 DESC LIMIT ?4"
     );
     let mut stmt = conn.prepare_cached(&sql)?;

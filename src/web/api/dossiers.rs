@@ -128,8 +128,17 @@ fn dossier_json(
             "due_at": time_json(row.step_due_at.as_deref()),
         })
     });
+    let immediate = dossier_service::immediate_for(conn, row)?;
     let actions: Vec<&str> = stage
-        .map(|s| available(s, row.unit_code.as_deref(), row.assignee_id, &acting.actor))
+        .map(|s| {
+            available(
+                s,
+                row.unit_code.as_deref(),
+                row.assignee_id,
+                immediate,
+                &acting.actor,
+            )
+        })
         .unwrap_or_default()
         .into_iter()
         .map(|k| k.as_str())

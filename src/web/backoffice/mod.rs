@@ -1,6 +1,7 @@
 //! The staff back office: sign-in, sign-out, the staff member's desk and password change.
 
 mod dossiers;
+mod forms;
 mod login;
 
 use axum::Router;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff", get(show_desk))
         .route("/staff/password", get(show_password).post(submit_password))
         .merge(dossiers::routes())
+        .merge(forms::routes())
 }
 
 async fn show_desk(
@@ -38,6 +40,7 @@ async fn show_desk(
 ) -> Result<Markup, PageError> {
     let office = state.db.read(settings::get_office).await?;
     let csrf = csrf_token(&state.mac, &me.token);
+    let queues = dossiers::desk_queues(&state, &me).await?;
     let roles = me
         .roles
         .iter()
@@ -47,6 +50,7 @@ async fn show_desk(
     let body = html! {
         h1 { "Bàn làm việc" }
         p { "Xin chào " strong { (me.full_name) } "." }
+        (queues)
         dl class="card" {
             dt { "Tên đăng nhập" } dd { (me.username) }
             dt { "Vai trò" } dd { (roles) }

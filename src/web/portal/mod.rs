@@ -3,6 +3,7 @@
 
 mod catalogue;
 mod guides;
+mod lookup;
 mod sitemap;
 
 use axum::Router;
@@ -26,6 +27,8 @@ pub fn routes() -> Router<AppState> {
             "/thu-tuc/{code}/mau/{key}",
             get(catalogue::download_template),
         )
+        .route("/tra-cuu", get(lookup::show_form))
+        .route("/tra-cuu/{code}", get(lookup::show))
         .route("/sitemap.xml", get(sitemap::sitemap_xml))
         .route("/robots.txt", get(sitemap::robots_txt))
         .route("/so-do-trang", get(sitemap::sitemap_page))
@@ -83,6 +86,7 @@ async fn show_home(State(state): State<AppState>) -> Result<Markup, PageError> {
                 ul {
                     li { a href="/huong-dan" { "Hướng dẫn thực hiện dịch vụ công trực tuyến" } }
                     li { a href="/hoi-dap" { "Câu hỏi thường gặp" } }
+                    li { a href="/tra-cuu" { "Tra cứu hồ sơ theo mã" } }
                     li { a href="/so-do-trang" { "Sơ đồ trang" } }
                 }
             }

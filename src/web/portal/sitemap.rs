@@ -69,6 +69,7 @@ pub async fn sitemap_xml(
         "/thu-tuc".to_owned(),
         "/huong-dan".to_owned(),
         "/hoi-dap".to_owned(),
+        "/tra-cuu".to_owned(),
         "/so-do-trang".to_owned(),
     ];
     let mut sectors: Vec<&str> = e
@@ -126,6 +127,7 @@ pub async fn sitemap_page(State(state): State<AppState>) -> Result<Markup, PageE
                 }
             }
             li { a href="/hoi-dap" { "Câu hỏi thường gặp" } }
+            li { a href="/tra-cuu" { "Tra cứu hồ sơ" } }
             li { a href="/staff/login" { "Cán bộ đăng nhập" } }
         }
         h2 { "Thủ tục hành chính theo lĩnh vực" }

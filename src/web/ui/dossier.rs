@@ -85,13 +85,13 @@ pub fn queue_table(caption: &str, rows: &[QueueRow], now: OffsetDateTime) -> Mar
                     @for r in rows {
                         @let late = is_overdue(r.status, r.due_at.as_deref(), now);
                         tr class=[late.then_some("late")] {
-                            td { a href={ "/staff/dossiers/" (r.code.as_deref().unwrap_or(&r.public_id)) } { code { (code_text(r.code.as_deref())) } } }
-                            td { (r.procedure_name) }
-                            td { (r.applicant_name) }
-                            td { (status_badge(r.status)) (overdue_flag(r.status, r.due_at.as_deref(), now)) }
-                            td { (stage_label(&r.stage)) @if let Some(a) = &r.assignee_name { br; span class="muted" { (a) } } }
-                            td { (short_time(r.due_at.as_deref())) @if r.extended { br; span class="muted" { "đã gia hạn" } } }
-                            td { (channel_label(r.channel)) }
+                            td data-label="Mã hồ sơ" { a href={ "/staff/dossiers/" (r.code.as_deref().unwrap_or(&r.public_id)) } { code { (code_text(r.code.as_deref())) } } }
+                            td data-label="Thủ tục" { (r.procedure_name) }
+                            td data-label="Người nộp" { (r.applicant_name) }
+                            td data-label="Trạng thái" { (status_badge(r.status)) (overdue_flag(r.status, r.due_at.as_deref(), now)) }
+                            td data-label="Bước" { (stage_label(&r.stage)) @if let Some(a) = &r.assignee_name { br; span class="muted" { (a) } } }
+                            td data-label="Hạn trả" { (short_time(r.due_at.as_deref())) @if r.extended { br; span class="muted" { "đã gia hạn" } } }
+                            td data-label="Hình thức" { (channel_label(r.channel)) }
                         }
                     }
                 }

@@ -56,12 +56,23 @@ pub fn page(ctx: &PageContext<'_>, title: &str, body: Markup) -> Markup {
                                 li { a href="/thu-tuc" { "Thủ tục hành chính" } }
                                 li { a href="/huong-dan" { "Hướng dẫn" } }
                                 li { a href="/hoi-dap" { "Hỏi đáp" } }
+                                li { a href="/tra-cuu" { "Tra cứu hồ sơ" } }
                                 @if let Some((staff, csrf)) = &ctx.staff {
                                     li { a href="/staff" { "Bàn làm việc" } }
+                                    @if !staff.roles.iter().all(|r| *r == Role::Admin) {
+                                        li { a href="/staff/dossiers" { "Hồ sơ" } }
+                                    }
+                                    @if staff.has_role(Role::Officer) {
+                                        li { a href="/staff/tiep-nhan" { "Tiếp nhận" } }
+                                    }
+                                    @if staff.has_role(Role::Leader) || staff.has_role(Role::Head) {
+                                        li { a href="/staff/tong-quan" { "Tổng quan" } }
+                                    }
                                     @if staff.has_role(Role::Admin) {
                                         li { a href="/admin/users" { "Tài khoản" } }
                                         li { a href="/admin/org" { "Tổ chức" } }
                                         li { a href="/admin/catalogue" { "Danh mục" } }
+                                        li { a href="/admin/calendar" { "Lịch làm việc" } }
                                         li { a href="/admin/audit" { "Nhật ký" } }
                                     }
                                     li {

@@ -180,6 +180,8 @@ pub fn field_message(code: &str) -> &'static str {
         "media_type" => {
             "Loại tệp không được chấp nhận (chỉ nhận PDF, JPEG, PNG, DOCX, ODT, XLSX, văn bản); loại tệp được nhận biết theo nội dung, không theo tên tệp."
         }
+        "template.invalid" => "Mẫu in có lỗi cú pháp hoặc không hiển thị được với dữ liệu mẫu.",
+        "form_set.unknown" => "Bộ biểu mẫu không tồn tại.",
         "document_kind.invalid" => "Loại tệp đính kèm không hợp lệ.",
         "file.empty" => "Chưa chọn tệp, hoặc tệp rỗng.",
         "component.unknown" => "Thành phần hồ sơ không tồn tại.",

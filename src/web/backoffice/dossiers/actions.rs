@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 
 use crate::domain::FieldErrors;
-use crate::domain::dossier::{ActionInput, ActionKind};
+use crate::domain::dossier::{ActionInput, ActionKind, Stage};
 use crate::store::dossiers::ComponentRow;
 use crate::store::org::{Agency, Unit};
 use crate::store::staff::StaffAccount;
@@ -136,9 +136,19 @@ fn fields(kind: ActionKind, c: &Choices<'_>, errors: &FieldErrors) -> Markup {
     }
 }
 
+/// The button's wording: a specialist's approval is a submission for signature.
+fn label(kind: ActionKind, stage: Option<Stage>) -> &'static str {
+    match (kind, stage) {
+        (ActionKind::Approve, Some(Stage::Appraising)) => "Trình ký",
+        (ActionKind::Approve, _) => "Ký duyệt",
+        _ => kind.label(),
+    }
+}
+
 /// Every action form, collapsed, the first one open when it is the only one.
 pub(super) fn forms(
     reference: &str,
+    stage: Option<Stage>,
     kinds: &[ActionKind],
     csrf: &str,
     choices: &Choices<'_>,
@@ -150,12 +160,12 @@ pub(super) fn forms(
             @for kind in kinds {
                 @let errors = match failed { Some((k, e)) if k == *kind => e, _ => &empty };
                 details open[kinds.len() == 1 || failed.is_some_and(|(k, _)| k == *kind)] {
-                    summary { (kind.label()) }
+                    summary { (label(*kind, stage)) }
                     form method="post" action={ "/staff/dossiers/" (reference) "/actions" } novalidate {
                         (csrf_input(csrf))
                         input type="hidden" name="action" value=(kind.as_str());
                         (fields(*kind, choices, errors))
-                        button type="submit" { (kind.label()) }
+                        button type="submit" { (label(*kind, stage)) }
                     }
                 }
             }

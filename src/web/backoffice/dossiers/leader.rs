@@ -59,21 +59,20 @@ pub(super) async fn show(
                 u.name.as_str()
             })
     };
-    let widest = load.iter().map(|l| l.active).max().unwrap_or(1).max(1);
     let body = html! {
         h1 { "Tổng quan điều hành" }
         h2 { "Hồ sơ đang xử lý theo đơn vị" }
-        (scroll_table("Hồ sơ đang xử lý theo đơn vị", html! {
+        @if load.is_empty() { p class="muted" { "Không có hồ sơ đang xử lý." } } @else { (scroll_table("Hồ sơ đang xử lý theo đơn vị", html! {
             table {
                 thead { tr { th scope="col" { "Đơn vị" } th scope="col" { "Đang xử lý" } th scope="col" { "Sắp đến hạn" } th scope="col" { "Quá hạn" } } }
                 tbody { @for l in &load { tr {
                     td { (name_of(&l.unit_code)) }
-                    td { (l.active) " " span class="bar" role="presentation" data-width=(l.active * 100 / widest) {} }
+                    td { (l.active) }
                     td { (l.due_soon) }
                     td { @if l.overdue > 0 { span class="badge bad" { (l.overdue) } } @else { "0" } }
                 } } }
             }
-        }))
+        })) }
         h2 { "Hồ sơ quá hạn lâu nhất" }
         @if overdue.is_empty() { p class="muted" { "Không có hồ sơ quá hạn." } } @else { (queue_table("Hồ sơ quá hạn lâu nhất", &overdue[..overdue.len().min(20)], now)) }
         h2 { "Lấy ý kiến quá hạn trả lời" }

@@ -233,6 +233,41 @@ async fn show_queue(
     ))
 }
 
+/// The desk's list of this person's queues with how many dossiers each holds (counted up to 100).
+pub(super) async fn desk_queues(state: &AppState, me: &Principal) -> Result<Markup, PageError> {
+    const CAP: usize = 100;
+    let defs = queues_for(me);
+    let me_for_read = me.clone();
+    let keys: Vec<&'static str> = defs.iter().map(|d| d.key).collect();
+    let now = OffsetDateTime::now_utc();
+    let counts = state
+        .db
+        .read(move |c| {
+            let calendar = crate::services::calendar::load(c)?;
+            let soon = from_local(calendar.add_working_days(to_local(now), 1));
+            keys.iter()
+                .map(|k| match filter_for(k, &me_for_read, now, soon) {
+                    Some(f) => queues::count_capped(c, &f, CAP),
+                    None => Ok(0),
+                })
+                .collect::<Result<Vec<_>, StoreError>>()
+        })
+        .await?;
+    Ok(html! {
+        @if !defs.is_empty() {
+            h2 { "Hồ sơ cần xử lý" }
+            ul class="queues" {
+                @for (d, n) in defs.iter().zip(counts) {
+                    li { a href={ "/staff/dossiers?queue=" (d.key) } {
+                        (d.label) ": " strong { @if n >= CAP { "99+" } @else { (n) } }
+                    } }
+                }
+            }
+            @if me.has_role(Role::Officer) { p { a class="button" href="/staff/tiep-nhan" { "Tiếp nhận hồ sơ mới" } } }
+        }
+    })
+}
+
 /// The row of queue links, the current one marked for screen readers too.
 pub(super) fn queue_nav(defs: &[QueueDef], current: &str) -> Markup {
     html! {

@@ -14,6 +14,7 @@ use crate::domain::role::Role;
 use crate::services::ServiceError;
 use crate::services::dossiers::documents::{self, NewDocument};
 use crate::services::dossiers::{self as service, may_view};
+use crate::services::forms::{self, FormChoice};
 use crate::store::dossiers::{
     self, ComponentRow, ConsultationRow, DocumentRow, DossierRow, EventRow,
 };
@@ -53,6 +54,9 @@ struct View {
     /// The working day before the due date has come: an apology and new date are required (Decree 61 Art. 19(9)).
     extension_due: bool,
     late_supplement: bool,
+    immediate: bool,
+    /// The printed forms of the active set and whether each applies yet.
+    forms: Vec<FormChoice>,
 }
 
 async fn load(
@@ -113,53 +117,26 @@ async fn load(
                 assignee,
                 extension_due,
                 late_supplement,
+                immediate: service::immediate_for(c, &row)?,
+                forms: Vec::new(),
                 row,
             }))
         })
         .await?;
-    view.ok_or(PageError::Service(ServiceError::NotFound))
+    let mut view = view.ok_or(PageError::Service(ServiceError::NotFound))?;
+    let reference = view.row.public_id.clone();
+    view.forms = forms::choices(&state.db, &staff_acting(me).actor, &reference)
+        .await?
+        .1
+        .into_iter()
+        .filter(|f| f.applies && f.key != "register")
+        .collect();
+    Ok(view)
 }
 
 fn unit_name<'a>(units: &'a [Unit], code: Option<&str>) -> &'a str {
     code.and_then(|c| units.iter().find(|u| u.code == c))
         .map_or("–", |u| u.name.as_str())
-}
-
-/// The printable forms that apply to this dossier now.
-fn forms_for(v: &View) -> Vec<(&'static str, &'static str)> {
-    let did = |action: &str| v.events.iter().any(|e| e.action == action);
-    let mut list = Vec::new();
-    if v.row.code.is_some() {
-        list.push((
-            "receipt",
-            "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)",
-        ));
-    }
-    if did("request_supplement") {
-        list.push((
-            "supplement",
-            "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)",
-        ));
-    }
-    if did("refuse") || did("reject") {
-        list.push((
-            "refusal",
-            "Phiếu từ chối tiếp nhận giải quyết hồ sơ (Mẫu 03)",
-        ));
-    }
-    if did("extend") {
-        list.push((
-            "apology",
-            "Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)",
-        ));
-    }
-    if v.row.code.is_some() {
-        list.push((
-            "control",
-            "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 05)",
-        ));
-    }
-    list
 }
 
 /// A message at the top of the page after a post.
@@ -186,6 +163,7 @@ fn render(
                 s,
                 row.unit_code.as_deref(),
                 row.assignee_id,
+                v.immediate,
                 &staff_acting(me).actor,
             )
         })
@@ -201,7 +179,7 @@ fn render(
     let body = html! {
         p class="crumbs" { a href="/staff/dossiers" { "Hồ sơ" } " › " (code_text(row.code.as_deref())) }
         h1 { (title) }
-        p { (status_badge(row.status)) (overdue_flag(row.status, row.due_at.as_deref(), now))
+        p id="status" { (status_badge(row.status)) (overdue_flag(row.status, row.due_at.as_deref(), now))
             " " span class="muted" { (stage.map_or("", Stage::label)) } }
         @match alert {
             Some(Alert::Done(message)) => { div class="alert ok" role="status" { (message) } }
@@ -250,12 +228,12 @@ fn render(
         @if !kinds.is_empty() {
             section aria-labelledby="h-actions" {
                 h2 id="h-actions" { "Xử lý hồ sơ" }
-                (actions::forms(&reference, &kinds, &csrf, &choices, failed))
+                (actions::forms(&reference, stage, &kinds, &csrf, &choices, failed))
             }
         }
         section aria-labelledby="h-components" {
             h2 id="h-components" { "Thành phần hồ sơ" }
-            (scroll_table("Thành phần hồ sơ", html! {
+            (scroll_table("Bảng thành phần hồ sơ", html! {
                 table {
                     thead { tr { th scope="col" { "STT" } th scope="col" { "Giấy tờ" } th scope="col" { "Số lượng" } th scope="col" { "Đã nhận" } th scope="col" { "Tệp" } } }
                     tbody { @for comp in &v.components {
@@ -289,11 +267,10 @@ fn render(
                 }
             }
         }
-        @let forms = forms_for(v);
-        @if !forms.is_empty() {
+        @if !v.forms.is_empty() {
             section class="card" aria-labelledby="h-forms" {
                 h2 id="h-forms" { "Biểu mẫu in" }
-                ul { @for (key, label) in forms { li { a href={ "/staff/dossiers/" (reference) "/forms/" (key) } { (label) } } } }
+                ul { @for f in &v.forms { li { a href={ "/staff/dossiers/" (reference) "/forms/" (f.key) } { (sentence_case(&f.title)) " (Mẫu số " (f.number) ")" } } } }
             }
         }
         @if !v.consultations.is_empty() {
@@ -314,7 +291,7 @@ fn render(
         section aria-labelledby="h-history" {
             h2 id="h-history" { "Quá trình xử lý" }
             ol class="history" { @for e in &v.events { li {
-                strong { (short_time(Some(&e.at))) } " · " (event_label(&e.action)) " · " (e.actor)
+                strong { (short_time(Some(&e.at))) } " · " (event_label(&e.action, &e.stage)) " · " (e.actor)
                 @if let Some(u) = &e.unit_code { " (" (unit_name(&v.units, Some(u))) ")" }
                 " → " (status_badge(e.status))
                 @if !e.comment.is_empty() { br; span class="muted" { (e.comment) } }
@@ -329,6 +306,16 @@ fn render(
         &title,
         body,
     )
+}
+
+/// "GIẤY TIẾP NHẬN HỒ SƠ…" as "Giấy tiếp nhận hồ sơ…" for a link.
+fn sentence_case(title: &str) -> String {
+    let lower = title.to_lowercase();
+    let mut chars = lower.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn document_kind(kind: &str) -> &'static str {
@@ -349,11 +336,13 @@ fn delivery_state(n: &Notification) -> String {
     }
 }
 
-fn event_label(action: &str) -> &'static str {
-    match action {
-        "submit" => "Nộp hồ sơ",
-        "attach" => "Đính kèm tệp",
-        other => ActionKind::parse(other).map_or("Thao tác", ActionKind::label),
+fn event_label(action: &str, stage: &str) -> &'static str {
+    match (action, stage) {
+        ("submit", _) => "Nộp hồ sơ",
+        ("attach", _) => "Đính kèm tệp",
+        ("approve", "signing") => "Trình ký",
+        ("approve", _) => "Ký duyệt",
+        (other, _) => ActionKind::parse(other).map_or("Thao tác", ActionKind::label),
     }
 }
 

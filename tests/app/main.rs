@@ -11,6 +11,8 @@ mod dossier_api;
 mod dossier_pages;
 mod dossier_paths;
 mod dossier_rules;
+mod form_admin;
+mod form_sets;
 mod forms;
 mod guides;
 mod helpers;

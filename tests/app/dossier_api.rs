@@ -44,6 +44,18 @@ pub async fn get(app: &TestApp, token: &str, path: &str) -> (StatusCode, Value) 
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// An integration token with the `intake` scope (a portal relaying online submissions).
+pub async fn intake_token(app: &TestApp, name: &str) -> String {
+    motcua::services::tokens::create(
+        &app.db,
+        &motcua::services::Context::console(time::OffsetDateTime::now_utc()),
+        name,
+        "intake",
+    )
+    .await
+    .expect("token")
+}
+
 pub fn counter_dossier(procedure: &str) -> Value {
     json!({
         "procedure": procedure,
@@ -234,14 +246,7 @@ async fn a_forbidden_or_impossible_action_changes_nothing_and_says_why() {
 #[tokio::test]
 async fn an_integration_submits_online_and_the_officer_receives_it_from_the_new_queue() {
     let app = TestApp::spawn_demo().await;
-    let portal = motcua::services::tokens::create(
-        &app.db,
-        &motcua::services::Context::console(time::OffsetDateTime::now_utc()),
-        "cong-dvc-tinh",
-        "intake",
-    )
-    .await
-    .expect("token");
+    let portal = intake_token(&app, "cong-dvc-tinh").await;
     let mut body = counter_dossier("DEMO-HKD-02");
     body["channel"] = json!(2);
     body["then"] = Value::Null;
@@ -252,14 +257,7 @@ async fn an_integration_submits_online_and_the_officer_receives_it_from_the_new_
     let id = d["id"].as_str().expect("id").to_owned();
 
     // Another integration may not act for this applicant.
-    let other = motcua::services::tokens::create(
-        &app.db,
-        &motcua::services::Context::console(time::OffsetDateTime::now_utc()),
-        "cong-khac",
-        "intake",
-    )
-    .await
-    .expect("token");
+    let other = intake_token(&app, "cong-khac").await;
     let (s, _) = act(&app, &other, &id, json!({"action": "withdraw"})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 

@@ -35,6 +35,24 @@ fn counter_form(csrf: &str, file: (&str, Vec<u8>)) -> Form {
         .part("file_1", Part::bytes(file.1).file_name(file.0.to_owned()))
 }
 
+/// Opens the counter screen for DEMO-HKD-01 and submits it with one scanned file for component 1.
+async fn submit_counter(
+    app: &TestApp,
+    officer: &reqwest::Client,
+    file: (&str, Vec<u8>),
+) -> reqwest::Response {
+    let csrf = csrf_in(
+        &app.page(officer, "/staff/tiep-nhan?procedure=DEMO-HKD-01")
+            .await,
+    );
+    officer
+        .post(app.at("/staff/tiep-nhan"))
+        .multipart(counter_form(&csrf, file))
+        .send()
+        .await
+        .expect("post")
+}
+
 #[tokio::test]
 async fn the_counter_screen_receives_a_dossier_with_its_scan_and_shows_it_with_its_history() {
     let app = TestApp::spawn_demo().await;
@@ -81,22 +99,15 @@ async fn the_counter_screen_receives_a_dossier_with_its_scan_and_shows_it_with_i
 async fn a_renamed_executable_at_the_counter_is_refused_with_a_message_and_nothing_is_saved() {
     let app = TestApp::spawn_demo().await;
     let officer = staff(&app, "motcua.canbo1").await;
-    let csrf = csrf_in(
-        &app.page(&officer, "/staff/tiep-nhan?procedure=DEMO-HKD-01")
-            .await,
-    );
-    let response = officer
-        .post(app.at("/staff/tiep-nhan"))
-        .multipart(counter_form(
-            &csrf,
-            (
-                "to-khai.pdf",
-                b"MZ\x90\x00\x03\x00\x00\x00 not a pdf".to_vec(),
-            ),
-        ))
-        .send()
-        .await
-        .expect("post");
+    let response = submit_counter(
+        &app,
+        &officer,
+        (
+            "to-khai.pdf",
+            b"MZ\x90\x00\x03\x00\x00\x00 not a pdf".to_vec(),
+        ),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = response.text().await.expect("text");
     assert!(
@@ -112,16 +123,7 @@ async fn a_renamed_executable_at_the_counter_is_refused_with_a_message_and_nothi
 async fn actions_post_from_the_dossier_page_and_a_missing_reason_is_shown_beside_its_field() {
     let app = TestApp::spawn_demo().await;
     let officer = staff(&app, "motcua.canbo1").await;
-    let csrf = csrf_in(
-        &app.page(&officer, "/staff/tiep-nhan?procedure=DEMO-HKD-01")
-            .await,
-    );
-    let response = officer
-        .post(app.at("/staff/tiep-nhan"))
-        .multipart(counter_form(&csrf, ("to-khai.pdf", b"%PDF-1.4\n".to_vec())))
-        .send()
-        .await
-        .expect("post");
+    let response = submit_counter(&app, &officer, ("to-khai.pdf", b"%PDF-1.4\n".to_vec())).await;
     let location = location(&response);
     let to = location.split('?').next().expect("path").to_owned();
     let csrf = csrf_in(&app.page(&officer, &to).await);
@@ -160,16 +162,7 @@ async fn actions_post_from_the_dossier_page_and_a_missing_reason_is_shown_beside
 async fn staff_of_another_unit_get_not_found_and_the_desk_lists_each_queue_with_its_size() {
     let app = TestApp::spawn_demo().await;
     let officer = staff(&app, "motcua.canbo1").await;
-    let csrf = csrf_in(
-        &app.page(&officer, "/staff/tiep-nhan?procedure=DEMO-HKD-01")
-            .await,
-    );
-    let response = officer
-        .post(app.at("/staff/tiep-nhan"))
-        .multipart(counter_form(&csrf, ("to-khai.pdf", b"%PDF-1.4\n".to_vec())))
-        .send()
-        .await
-        .expect("post");
+    let response = submit_counter(&app, &officer, ("to-khai.pdf", b"%PDF-1.4\n".to_vec())).await;
     let to = location(&response);
     let desk = app.page(&officer, "/staff").await;
     assert!(

@@ -293,15 +293,19 @@ pub fn time_text(t: OffsetDateTime) -> String {
 /// (checked by the caller). Administrators manage the system, not dossiers. A citizen's own dossiers are matched
 /// by account, not by this rule.
 pub fn may_view(actor: &Actor, row: &DossierRow) -> bool {
+    may_see(actor, row.unit_code.as_deref(), row.assignee_id)
+}
+
+/// [`may_view`] for a listed row: where the dossier is and who holds it.
+pub fn may_see(actor: &Actor, unit_code: Option<&str>, assignee: Option<i64>) -> bool {
     use crate::domain::role::Role;
     match actor {
         Actor::Staff { id, roles, unit } => {
-            roles.contains(&Role::Officer)
-                || roles.contains(&Role::Leader)
-                || row.assignee_id == Some(*id)
+            sees_all(actor)
+                || assignee == Some(*id)
                 || ((roles.contains(&Role::Head) || roles.contains(&Role::Specialist))
                     && unit.is_some()
-                    && *unit == row.unit_code)
+                    && unit.as_deref() == unit_code)
         }
         Actor::Integration => true,
         Actor::Owner | Actor::Stranger => false,

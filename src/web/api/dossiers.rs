@@ -13,7 +13,7 @@ use crate::services::ServiceError;
 use crate::services::auth::Bearer;
 use crate::services::dossiers::documents::{self, NewDocument};
 use crate::services::dossiers::{
-    self as dossier_service, Acting, IntakeInput, is_overdue, may_view, sees_all,
+    self as dossier_service, Acting, IntakeInput, is_overdue, may_see, may_view, sees_all,
 };
 use crate::store::dossiers::queues::{self, Cursor, QueueFilter, QueueRow};
 use crate::store::dossiers::{self, DossierRow};
@@ -397,7 +397,7 @@ pub async fn list(
         let rows = state.db.read(move |c| queues::search(c, &q, 200)).await?;
         let items: Vec<Value> = rows
             .iter()
-            .filter(|r| visible_row(&acting, r))
+            .filter(|r| may_see(&acting.actor, r.unit_code.as_deref(), r.assignee_id))
             .take(limit)
             .map(|r| row_json(r, now))
             .collect();
@@ -451,18 +451,6 @@ pub async fn list(
     });
     let items: Vec<Value> = rows.iter().take(limit).map(|r| row_json(r, now)).collect();
     Ok(Json(json!({"items": items, "next_cursor": next})))
-}
-
-/// Search results re-checked against what the caller may see.
-fn visible_row(acting: &Acting, r: &QueueRow) -> bool {
-    match &acting.actor {
-        Actor::Staff { id, .. } => {
-            sees_all(&acting.actor)
-                || r.unit_code.is_some() && r.unit_code == acting.unit
-                || r.assignee_id == Some(*id)
-        }
-        _ => false,
-    }
 }
 
 /// `GET /api/v1/lookup/{code}`: the public tier of Circular 01/2018 Art. 16: the code and how far it has come,

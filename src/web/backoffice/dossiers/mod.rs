@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 use crate::domain::calendar::{from_local, to_local};
 use crate::domain::role::Role;
 use crate::services::auth::Principal;
-use crate::services::dossiers::{sees_all, time_text};
+use crate::services::dossiers::{may_see, sees_all, time_text};
 use crate::store::dossiers::queues::{self, Cursor, QueueFilter};
 use crate::store::{StoreError, settings};
 
@@ -169,11 +169,7 @@ async fn show_queue(
                 let acting = staff_acting(&me_for_read);
                 let rows = queues::search(c, &search, 200)?
                     .into_iter()
-                    .filter(|r| {
-                        sees_all(&acting.actor)
-                            || r.assignee_id == Some(me_for_read.staff_id.0)
-                            || (r.unit_code.is_some() && r.unit_code == me_for_read.unit_code)
-                    })
+                    .filter(|r| may_see(&acting.actor, r.unit_code.as_deref(), r.assignee_id))
                     .take(PAGE_SIZE + 1)
                     .collect();
                 return Ok::<_, StoreError>((office, rows));

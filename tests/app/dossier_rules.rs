@@ -363,3 +363,24 @@ async fn a_dossier_past_its_due_time_is_flagged_overdue_everywhere_and_keeps_its
             .any(|i| i["code"] == fresh.code.as_deref().unwrap_or(""))
     );
 }
+
+#[tokio::test]
+async fn a_received_dossier_not_transferred_by_its_deadline_is_flagged_in_the_officers_queue() {
+    let app = TestApp::spawn_demo().await;
+    let old = receive(
+        &app,
+        OffsetDateTime::now_utc() - time::Duration::days(5),
+        "DEMO-HKD-01",
+    )
+    .await;
+    let client = app.client();
+    app.sign_in(&client, "motcua.canbo1", crate::helpers::PASSWORD)
+        .await;
+    let html = app.page(&client, "/staff/dossiers?queue=received").await;
+    let code = old.code.expect("code");
+    let row = html
+        .split("<tr")
+        .find(|r| r.contains(&code))
+        .expect("the dossier is listed");
+    assert!(row.contains("Quá hạn chuyển"), "{row}");
+}

@@ -63,11 +63,14 @@ pub struct QueueRow {
     pub received_at: Option<String>,
     pub due_at: Option<String>,
     pub extended: bool,
+    /// When a received dossier must be transferred by (the 15:00 rule), until it is.
+    pub transfer_due_at: Option<String>,
 }
 
 const ROW: &str =
     "SELECT d.id, d.public_id, d.code, d.procedure_name, d.applicant_name, d.channel, d.stage,
-    d.status, d.unit_code, d.assignee_id, s.full_name, d.submitted_at, d.received_at, d.due_at, d.extended
+    d.status, d.unit_code, d.assignee_id, s.full_name, d.submitted_at, d.received_at, d.due_at, d.extended,
+    CASE WHEN d.transferred_at IS NULL THEN d.transfer_due_at END
     FROM dossiers d LEFT JOIN staff s ON s.id = d.assignee_id";
 
 fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<QueueRow> {
@@ -87,6 +90,7 @@ fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<QueueRow> {
         received_at: r.get(12)?,
         due_at: r.get(13)?,
         extended: r.get(14)?,
+        transfer_due_at: r.get(15)?,
     })
 }
 

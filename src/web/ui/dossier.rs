@@ -52,6 +52,13 @@ pub fn overdue_flag(status: i64, due_at: Option<&str>, now: OffsetDateTime) -> M
     }
 }
 
+/// A received dossier not yet transferred after its 15:00-rule deadline (Decree 61 Art. 18(2)).
+pub fn transfer_late(transfer_due_at: Option<&str>, now: OffsetDateTime) -> bool {
+    transfer_due_at
+        .and_then(parse_time)
+        .is_some_and(|due| due < now)
+}
+
 pub fn channel_label(code: i64) -> &'static str {
     Channel::from_code(code).map_or("–", Channel::label)
 }
@@ -88,7 +95,12 @@ pub fn queue_table(caption: &str, rows: &[QueueRow], now: OffsetDateTime) -> Mar
                             td data-label="Mã hồ sơ" { a href={ "/staff/dossiers/" (r.code.as_deref().unwrap_or(&r.public_id)) } { code { (code_text(r.code.as_deref())) } } }
                             td data-label="Thủ tục" { (r.procedure_name) }
                             td data-label="Người nộp" { (r.applicant_name) }
-                            td data-label="Trạng thái" { (status_badge(r.status)) (overdue_flag(r.status, r.due_at.as_deref(), now)) }
+                            td data-label="Trạng thái" {
+                                (status_badge(r.status)) (overdue_flag(r.status, r.due_at.as_deref(), now))
+                                @if r.status == 2 && transfer_late(r.transfer_due_at.as_deref(), now) {
+                                    " " span class="badge bad" { "Quá hạn chuyển" }
+                                }
+                            }
                             td data-label="Bước" { (stage_label(&r.stage)) @if let Some(a) = &r.assignee_name { br; span class="muted" { (a) } } }
                             td data-label="Hạn trả" { (short_time(r.due_at.as_deref())) @if r.extended { br; span class="muted" { "đã gia hạn" } } }
                             td data-label="Hình thức" { (channel_label(r.channel)) }

@@ -256,6 +256,10 @@ pub struct Procedure<T = TemplateRef> {
     pub legacy_level: Option<u8>,
     #[serde(default)]
     pub immediate_result: bool,
+    /// Working days after receipt within which the competent unit may still ask for a supplement, when sector law
+    /// sets a period other than Decree 61 Art. 19(4)'s three days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplement_days: Option<u32>,
     pub steps: Vec<String>,
     pub method: String,
     pub channels: Channels,
@@ -328,6 +332,9 @@ impl<T: TemplateKey> Procedure<T> {
             && !(1..=4).contains(&level)
         {
             e.add("legacy_level", "range");
+        }
+        if self.supplement_days.is_some_and(|d| !(1..=60).contains(&d)) {
+            e.add("supplement_days", "range");
         }
         if self.steps.is_empty() {
             e.add("steps", "required");
@@ -462,6 +469,7 @@ impl<T> Procedure<T> {
             service_level: self.service_level,
             legacy_level: self.legacy_level,
             immediate_result: self.immediate_result,
+            supplement_days: self.supplement_days,
             steps: self.steps,
             method: self.method,
             channels: self.channels,

@@ -384,3 +384,44 @@ async fn a_received_dossier_not_transferred_by_its_deadline_is_flagged_in_the_of
         .expect("the dossier is listed");
     assert!(row.contains("Quá hạn chuyển"), "{row}");
 }
+
+#[tokio::test]
+async fn a_procedure_may_allow_a_longer_supplement_window_than_three_working_days() {
+    let app = TestApp::spawn_demo().await;
+    app.sql("UPDATE procedure_versions SET body = json_set(body, '$.supplement_days', 10) WHERE procedure_code = 'DEMO-HKD-01'").await;
+    let d = receive(&app, datetime!(2026-12-01 08:00 +7), "DEMO-HKD-01").await;
+    let code = d.code.expect("code");
+    let specialist = app
+        .scalar("SELECT id FROM staff WHERE username = 'kinhte.chuyenvien'")
+        .await;
+    act(
+        &app,
+        "motcua.canbo1",
+        datetime!(2026-12-01 08:30 +7),
+        &code,
+        json!({"action": "transfer", "to_unit": "H40.12.4"}),
+    )
+    .await
+    .expect("transfer");
+    act(
+        &app,
+        "kinhte.truong",
+        datetime!(2026-12-01 09:00 +7),
+        &code,
+        json!({"action": "assign", "to_user": specialist}),
+    )
+    .await
+    .expect("assign");
+    let asked = act(
+        &app,
+        "kinhte.chuyenvien",
+        datetime!(2026-12-08 10:00 +7),
+        &code,
+        json!({"action": "request_supplement", "reason": "Thiếu", "items": ["Bản sao"]}),
+    )
+    .await;
+    assert!(
+        asked.is_ok(),
+        "five working days after receipt is inside a ten-day window: {asked:?}"
+    );
+}

@@ -79,7 +79,7 @@ impl From<TransitionError> for ServiceError {
 }
 
 /// The procedure version a dossier was received under.
-pub(crate) fn procedure_of(conn: &Connection, d: &DossierRow) -> Result<Procedure, ServiceError> {
+pub fn procedure_of(conn: &Connection, d: &DossierRow) -> Result<Procedure, ServiceError> {
     procedures::version(conn, &d.procedure_code, d.procedure_version)?
         .map(|v| v.body)
         .ok_or(ServiceError::NotFound)
@@ -102,6 +102,24 @@ pub fn immediate_for(conn: &Connection, d: &DossierRow) -> Result<bool, crate::s
     )
 }
 
+/// Whether the competent unit may still ask for a supplement: within the procedure's period (three working
+/// days by default, Decree 61 Art. 19(4)) counted from receipt.
+pub fn supplement_window_open(
+    d: &DossierRow,
+    procedure: &Procedure,
+    calendar: &WorkCalendar,
+    default_days: i64,
+    now: OffsetDateTime,
+) -> bool {
+    match local(&d.received_at) {
+        Some(received) => {
+            let days = procedure.supplement_days.map_or(default_days, i64::from);
+            to_local(now) <= calendar.add_working_days(received, days)
+        }
+        None => true,
+    }
+}
+
 /// The facts the rules need, read inside the transaction.
 fn facts(
     d: &DossierRow,
@@ -112,13 +130,8 @@ fn facts(
 ) -> Result<Facts, ServiceError> {
     let stage =
         Stage::parse(&d.stage).ok_or_else(|| anyhow::anyhow!("unknown stage {}", d.stage))?;
-    let supplement_window_open = match local(&d.received_at) {
-        Some(received) => {
-            let closes = calendar.add_working_days(received, settings.supplement_window_days);
-            to_local(now) <= closes
-        }
-        None => true,
-    };
+    let supplement_window_open =
+        supplement_window_open(d, procedure, calendar, settings.supplement_window_days, now);
     Ok(Facts {
         stage,
         resume: d.resume_stage.as_deref().and_then(Stage::parse),

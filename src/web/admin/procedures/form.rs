@@ -83,6 +83,13 @@ pub fn parse(pairs: &Pairs, code: &str, templates: Vec<TemplateRef>) -> (Procedu
             None
         }),
     };
+    let supplement_days = match pairs.get("supplement_days").as_str() {
+        "" => None,
+        raw => raw.parse().ok().or_else(|| {
+            errors.add("supplement_days", "range");
+            None
+        }),
+    };
     let unit = match pairs.get("time_unit").as_str() {
         "working_hours" => TimeUnit::WorkingHours,
         _ => TimeUnit::WorkingDays,
@@ -160,6 +167,7 @@ pub fn parse(pairs: &Pairs, code: &str, templates: Vec<TemplateRef>) -> (Procedu
         service_level,
         legacy_level,
         immediate_result: pairs.checked("immediate_result"),
+        supplement_days,
         steps: lines(&pairs.get("steps")),
         method: pairs.get("method"),
         channels: Channels {
@@ -199,6 +207,7 @@ pub fn describe_path(path: &str) -> String {
             "level" => "Cấp thực hiện",
             "service_level" => "Mức độ dịch vụ công trực tuyến",
             "legacy_level" => "Mức độ cũ",
+            "supplement_days" => "Thời hạn yêu cầu bổ sung sau khi chuyển xử lý",
             "steps" => "Trình tự thực hiện",
             "method" => "Cách thức thực hiện",
             "channels" => "Kênh nộp hồ sơ",
@@ -344,6 +353,7 @@ pub fn render(
                 }
             }
             (checkbox("immediate_result", "Trả kết quả ngay khi tiếp nhận", p.immediate_result))
+            (text_input("supplement_days", "Số ngày làm việc (kể từ ngày tiếp nhận) được yêu cầu bổ sung sau khi chuyển xử lý; để trống: 03 ngày theo Nghị định 61/2018", &p.supplement_days.map(|d| d.to_string()).unwrap_or_default()))
             (checkbox("demo", "Dữ liệu minh hoạ (không phải thủ tục đã công bố thật)", p.demo))
         }
         fieldset {

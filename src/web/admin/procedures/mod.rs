@@ -262,6 +262,7 @@ fn empty_procedure() -> Procedure {
         service_level: ServiceLevel::None,
         legacy_level: None,
         immediate_result: false,
+        supplement_days: None,
         steps: vec![],
         method: String::new(),
         channels: Channels {

@@ -80,11 +80,14 @@ async fn load(
             let extension_due = matches!(row.status, 2 | 4)
                 && !row.extended
                 && due.is_some_and(|d| now.date() >= calendar.working_day_before(d.date()));
-            let late_supplement = row
-                .received_at
-                .as_deref()
-                .and_then(parse_time)
-                .is_some_and(|r| now > calendar.add_working_days(to_local(r), 3));
+            let procedure = service::procedure_of(c, &row).map_err(|_| StoreError::NotFound)?;
+            let late_supplement = !service::supplement_window_open(
+                &row,
+                &procedure,
+                &calendar,
+                service::DossierSettings::default().supplement_window_days,
+                OffsetDateTime::now_utc(),
+            );
             let specialists = staff::list(c)?
                 .into_iter()
                 .filter(|s| {
@@ -117,7 +120,7 @@ async fn load(
                 assignee,
                 extension_due,
                 late_supplement,
-                immediate: service::immediate_for(c, &row)?,
+                immediate: service::is_immediate(&procedure),
                 forms: Vec::new(),
                 row,
             }))

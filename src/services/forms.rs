@@ -144,6 +144,39 @@ pub async fn save_template(
     .await
 }
 
+/// Puts back the body this release ships for one form, undoing every edit: the way out of a template that prints
+/// badly although it compiles. `NotFound` for a form no shipped set has.
+pub async fn restore_template(
+    db: &Db,
+    ctx: &Context,
+    set: &str,
+    key: &str,
+) -> Result<(), ServiceError> {
+    let shipped = shipped_templates(&ctx.now_text())?
+        .into_iter()
+        .find(|t| t.form_set == set && t.key == key)
+        .ok_or(ServiceError::NotFound)?;
+    let ctx = ctx.clone();
+    db.write(move |tx| {
+        form_templates::update_body(
+            tx,
+            &shipped.form_set,
+            &shipped.key,
+            &shipped.body,
+            &ctx.now_text(),
+        )?;
+        ctx.audit(
+            tx,
+            "forms.template.restore",
+            &format!("{}/{}", shipped.form_set, shipped.key),
+            Outcome::Ok,
+            "",
+        )?;
+        Ok(())
+    })
+    .await
+}
+
 /// The set in force.
 pub fn active_set(conn: &Connection) -> Result<String, StoreError> {
     Ok(settings::get(conn, SETTING_SET)?

@@ -23,6 +23,7 @@ import {
 import { walkCatalogue, walkCatalogueAdmin, walkCatalogueWithoutJs } from './catalogue.mjs';
 import { walkSuggest } from './suggest.mjs';
 import { walkDossierChannel, walkDossierLists } from './dossiers.mjs';
+import { walkFormAdmin } from './forms.mjs';
 
 const NEW_PASSWORD = 'Một mật khẩu đủ dài 2026';
 
@@ -225,6 +226,7 @@ try {
     await walkCatalogueAdmin(browser, vp);
     await walkSuggest(browser, vp);
     await walkDossierLists(browser, vp);
+    await walkFormAdmin(browser, vp);
   }
   const desktop = { name: 'desktop', width: 1280, height: 800 };
   for (const channel of [1, 3, 2]) await walkDossierChannel(browser, desktop, channel);

@@ -3,6 +3,7 @@
 mod agencies;
 mod calendar;
 mod catalogue;
+mod forms;
 mod pages;
 mod procedures;
 mod units;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(pages::routes())
         .merge(procedures::routes())
         .merge(calendar::routes())
+        .merge(forms::routes())
 }
 
 async fn show_org(

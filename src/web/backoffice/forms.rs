@@ -80,7 +80,14 @@ fn print_document(title: &str, paper: &str, toolbar: Markup, form: &str) -> Mark
             }
             body class={ "print " (paper_class) } {
                 nav class="toolbar" aria-label="Thanh công cụ in" { (toolbar) }
-                main id="main" { (PreEscaped(form)) }
+                main id="main" {
+                    @if paper == "A4" {
+                        // On a phone the A4 sheet scrolls sideways inside a region keyboard users can reach.
+                        div class="sheet-scroll" tabindex="0" role="region" aria-label=(title) { (PreEscaped(form)) }
+                    } @else {
+                        (PreEscaped(form))
+                    }
+                }
             }
         }
     }

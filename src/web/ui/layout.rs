@@ -73,6 +73,7 @@ pub fn page(ctx: &PageContext<'_>, title: &str, body: Markup) -> Markup {
                                         li { a href="/admin/org" { "Tổ chức" } }
                                         li { a href="/admin/catalogue" { "Danh mục" } }
                                         li { a href="/admin/calendar" { "Lịch làm việc" } }
+                                        li { a href="/admin/forms" { "Biểu mẫu" } }
                                         li { a href="/admin/audit" { "Nhật ký" } }
                                     }
                                     li {

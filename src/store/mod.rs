@@ -1,4 +1,4 @@
-//! Storage layer: SQLite through rusqlite. One writer connection behind an async mutex plus a small pool of
+//! Storage layer: SQLite through rusqlite. One writer connection on its own thread (group commit, see `writer`) plus a small pool of
 //! read-only connections; every call runs on a blocking thread, and connections never leave this module.
 //! Store functions are synchronous free functions taking the connection or transaction first.
 
@@ -22,12 +22,13 @@ pub mod sessions;
 pub mod settings;
 pub mod staff;
 mod time_text;
+mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, Transaction};
 use tokio::sync::Semaphore;
 
 pub use time_text::{format_time, parse_time};
@@ -103,7 +104,7 @@ fn constraint_columns_match(name: &str, text: &str) -> bool {
 /// Handle to the database; cheap to clone.
 #[derive(Clone)]
 pub struct Db {
-    writer: Arc<tokio::sync::Mutex<Connection>>,
+    writer: writer::Writer,
     readers: Arc<ReaderPool>,
     path: PathBuf,
 }
@@ -120,6 +121,8 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // One dossier action uses some thirty statements; rusqlite's default cache of 16 would re-parse them all.
+    conn.set_prepared_statement_cache_capacity(256);
     // `ORDER BY name COLLATE vi`: Vietnamese alphabetical order (Đ among the D's, not after Z).
     conn.create_collation("vi", crate::domain::text::vietnamese_order)?;
     Ok(())
@@ -171,7 +174,7 @@ impl Db {
         .await??;
         let readers = readers.max(1);
         Ok(Db {
-            writer: Arc::new(tokio::sync::Mutex::new(writer)),
+            writer: writer::Writer::start(writer)?,
             readers: Arc::new(ReaderPool {
                 idle: Mutex::new(Vec::with_capacity(readers)),
                 permits: Semaphore::new(readers),
@@ -185,8 +188,9 @@ impl Db {
         &self.path
     }
 
-    /// Runs `f` in one `BEGIN IMMEDIATE` transaction on the single writer; commits when `f` returns `Ok`,
-    /// rolls back otherwise, so every write happens whole or not at all.
+    /// Runs `f` in a `BEGIN IMMEDIATE` transaction on the single writer and answers once it is committed; `f`
+    /// returning an error rolls back everything it did, so every write happens whole or not at all. Writes queued
+    /// together share one commit, each in its own savepoint (see `writer`).
     pub async fn write<T, E>(
         &self,
         f: impl FnOnce(&Transaction<'_>) -> Result<T, E> + Send + 'static,
@@ -195,17 +199,7 @@ impl Db {
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
     {
-        let mut conn = Arc::clone(&self.writer).lock_owned().await;
-        blocking(move || {
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(StoreError::from)?;
-            let value = f(&tx)?;
-            tx.commit().map_err(StoreError::from)?;
-            Ok(value)
-        })
-        .await
-        .map_err(E::from)?
+        self.writer.write(f).await
     }
 
     /// Runs `f` on a pooled read-only connection.
@@ -268,6 +262,51 @@ mod tests {
             })
             .await?;
         assert_eq!(count, 0);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn writes_sharing_a_commit_fail_alone_and_the_others_are_kept() -> Result<(), StoreError>
+    {
+        let dir = tempfile::tempdir().map_err(|_| StoreError::NotFound)?;
+        let path = dir.path().join("t.db");
+        migrate::run(&mut open_writer(&path)?)?;
+        let db = Db::open(&path, 2).await?;
+        let mut writes = Vec::new();
+        for i in 0..60 {
+            let db = db.clone();
+            writes.push(tokio::spawn(async move {
+                db.write(move |tx| {
+                    tx.execute(
+                        "INSERT INTO settings(key, value) VALUES (?1, 'x')",
+                        [format!("k{i}")],
+                    )?;
+                    if i % 5 == 0 {
+                        Err(StoreError::Conflict("test"))
+                    } else {
+                        Ok(())
+                    }
+                })
+                .await
+            }));
+        }
+        let mut failed = 0;
+        for w in writes {
+            if w.await.map_err(|_| StoreError::TaskPanicked)?.is_err() {
+                failed += 1;
+            }
+        }
+        assert_eq!(failed, 12);
+        let (count, kept_failed): (i64, i64) = db
+            .read(|c| {
+                Ok::<_, StoreError>(c.query_row(
+                    "SELECT count(*), count(*) FILTER (WHERE CAST(substr(key, 2) AS INTEGER) % 5 = 0) FROM settings",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?)
+            })
+            .await?;
+        assert_eq!((count, kept_failed), (48, 0));
         Ok(())
     }
 }

@@ -1,6 +1,6 @@
 //! Agencies, their units and the communes they serve.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
 
@@ -126,6 +126,32 @@ pub fn list_communes(conn: &Connection) -> Result<Vec<Commune>, StoreError> {
         })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
+}
+
+/// The agency a unit belongs to.
+pub fn agency_of_unit(conn: &Connection, unit: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT agency_code FROM units WHERE code = ?1")?
+        .query_row([unit], |r| r.get(0))
+        .optional()?)
+}
+
+/// An agency's name, when the office has it.
+pub fn agency_name(conn: &Connection, code: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT name FROM agencies WHERE code = ?1")?
+        .query_row([code], |r| r.get(0))
+        .optional()?)
+}
+
+/// The office's top agency (the one without a parent), by code order when there are several.
+pub fn top_agency(conn: &Connection) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT code FROM agencies WHERE parent_code IS NULL ORDER BY code LIMIT 1",
+        )?
+        .query_row([], |r| r.get(0))
+        .optional()?)
 }
 
 pub fn unit_exists(conn: &Connection, code: &str) -> Result<bool, StoreError> {

@@ -61,25 +61,18 @@ fn receiving_agency(
     acting: &Acting,
     named: &str,
 ) -> Result<String, ServiceError> {
-    let agencies = org::list_agencies(conn)?;
     if let Some(unit) = &acting.unit
-        && let Some(u) = org::list_units(conn)?.into_iter().find(|u| &u.code == unit)
+        && let Some(agency) = org::agency_of_unit(conn, unit)?
     {
-        return Ok(u.agency_code);
+        return Ok(agency);
     }
     let named = named.trim();
-    if !named.is_empty() {
-        return agencies
-            .into_iter()
-            .find(|a| a.code == named)
-            .map(|a| a.code)
-            .ok_or_else(|| ServiceError::field("agency", "agency.unknown"));
-    }
-    agencies
-        .into_iter()
-        .find(|a| a.parent_code.is_none())
-        .map(|a| a.code)
-        .ok_or_else(|| ServiceError::field("agency", "agency.unknown"))
+    let found = if named.is_empty() {
+        org::top_agency(conn)?
+    } else {
+        org::agency_name(conn, named)?.map(|_| named.to_owned())
+    };
+    found.ok_or_else(|| ServiceError::field("agency", "agency.unknown"))
 }
 
 /// Creates the dossier (and takes the `then` action) in one transaction; nothing is stored if any part fails.
@@ -265,7 +258,7 @@ pub async fn intake(
                 super::documents::record(tx, &ctx, &acting, &row, document)?;
             }
             let row = match then {
-                Some(action) => act_in_tx(tx, &ctx, &settings, &acting, row, &action)?,
+                Some(action) => act_in_tx(tx, &ctx, &settings, &acting, row, procedure, &action)?,
                 None => row,
             };
             remember(tx, idem.as_ref(), &row, &now)?;

@@ -20,7 +20,7 @@ use crate::services::notify::NotifierWake;
 use crate::store::audit::Outcome;
 use crate::store::dossiers::{self, DossierRow, EventRow};
 use crate::store::idempotency::{self, IdempotencyKey};
-use crate::store::{Db, format_time, parse_time, procedures};
+use crate::store::{Db, parse_time, procedures};
 
 use super::{Context, ServiceError};
 
@@ -158,6 +158,7 @@ pub(crate) fn act_in_tx(
     settings: &DossierSettings,
     acting: &Acting,
     mut row: DossierRow,
+    procedure: &Procedure,
     action: &Action,
 ) -> Result<DossierRow, ServiceError> {
     // The applicant's side (a citizen account, or the integration that relayed the submission) acts only on
@@ -167,9 +168,8 @@ pub(crate) fn act_in_tx(
     {
         return Err(ServiceError::Forbidden);
     }
-    let procedure = procedure_of(tx, &row)?;
     let calendar = super::calendar::load(tx)?;
-    let facts = facts(&row, &procedure, &calendar, settings, ctx.now)?;
+    let facts = facts(&row, procedure, &calendar, settings, ctx.now)?;
     let transition = apply(&facts, action, &acting.actor)?;
     let data = effects::carry_out(
         tx,
@@ -179,11 +179,11 @@ pub(crate) fn act_in_tx(
         &mut row,
         &transition,
         action,
-        &procedure,
+        procedure,
         &calendar,
     )?;
     if transition.to != facts.stage {
-        effects::enter_step(&mut row, transition.to, &procedure, &calendar, ctx.now);
+        effects::enter_step(&mut row, transition.to, procedure, &calendar, ctx.now);
     }
     row.stage = transition.to.as_str().to_owned();
     row.resume_stage = transition.resume.map(|s| s.as_str().to_owned());
@@ -278,7 +278,8 @@ pub async fn act(
             {
                 dossiers::set_provided(tx, row.id, positions)?;
             }
-            let row = act_in_tx(tx, &ctx, &settings, &acting, row, &action)?;
+            let procedure = procedure_of(tx, &row)?;
+            let row = act_in_tx(tx, &ctx, &settings, &acting, row, &procedure, &action)?;
             remember(tx, idem.as_ref(), &row, &ctx.now_text())?;
             Ok::<_, ServiceError>(row)
         })
@@ -294,11 +295,6 @@ pub fn is_overdue(d_status: i64, due_at: Option<&str>, now: OffsetDateTime) -> b
         Some(Status::Received | Status::Processing)
     );
     running && due_at.and_then(parse_time).is_some_and(|due| due < now)
-}
-
-/// `now` as stored, for queue bounds.
-pub fn time_text(t: OffsetDateTime) -> String {
-    format_time(t)
 }
 
 /// Who may read a dossier: one-stop officers and agency leaders see every dossier of the office; unit heads and

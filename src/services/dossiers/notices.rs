@@ -84,11 +84,7 @@ pub(super) fn send(
     notice: Notice,
     data: &Map<String, Value>,
 ) -> Result<usize, ServiceError> {
-    let agency_name = org::list_agencies(tx)?
-        .into_iter()
-        .find(|a| a.code == row.agency_code)
-        .map(|a| a.name)
-        .unwrap_or_default();
+    let agency_name = org::agency_name(tx, &row.agency_code)?.unwrap_or_default();
     let lookup_url = match (&settings.public_url, &row.code) {
         (Some(base), Some(code)) => Some(format!("{}/tra-cuu/{code}", base.trim_end_matches('/'))),
         _ => None,

@@ -8,9 +8,9 @@ use time::OffsetDateTime;
 use crate::domain::calendar::{from_local, to_local};
 use crate::domain::role::Role;
 use crate::services::ServiceError;
-use crate::services::dossiers::time_text;
+
 use crate::store::dossiers::queues::{self, QueueFilter};
-use crate::store::{StoreError, org, settings};
+use crate::store::{StoreError, format_time, org, settings};
 
 use crate::web::error::PageError;
 use crate::web::extract::StaffSession;
@@ -32,17 +32,17 @@ pub(super) async fn show(
         .read(move |c| {
             let calendar = crate::services::calendar::load(c)?;
             let soon = from_local(calendar.add_working_days(to_local(now), 1));
-            let load = queues::unit_load(c, &time_text(now), &time_text(soon))?;
+            let load = queues::unit_load(c, &format_time(now), &format_time(soon))?;
             let overdue = queues::page(
                 c,
                 &QueueFilter {
-                    overdue_at: Some(time_text(now)),
+                    overdue_at: Some(format_time(now)),
                     ..QueueFilter::default()
                 },
                 None,
                 20,
             )?;
-            let late = queues::late_consultations(c, &time_text(now), 20)?;
+            let late = queues::late_consultations(c, &format_time(now), 20)?;
             Ok::<_, StoreError>((
                 settings::get_office(c)?,
                 load,

@@ -16,9 +16,9 @@ use time::OffsetDateTime;
 use crate::domain::calendar::{from_local, to_local};
 use crate::domain::role::Role;
 use crate::services::auth::Principal;
-use crate::services::dossiers::{may_see, sees_all, time_text};
+use crate::services::dossiers::{may_see, sees_all};
 use crate::store::dossiers::queues::{self, Cursor, QueueFilter};
-use crate::store::{StoreError, settings};
+use crate::store::{StoreError, format_time, settings};
 
 use crate::web::error::PageError;
 use crate::web::extract::{StaffSession, staff_acting};
@@ -115,11 +115,11 @@ fn filter_for(
             ..QueueFilter::default()
         },
         "overdue" => QueueFilter {
-            overdue_at: Some(time_text(now)),
+            overdue_at: Some(format_time(now)),
             ..QueueFilter::default()
         },
         "due_soon" => QueueFilter {
-            due_between: Some((time_text(now), time_text(soon))),
+            due_between: Some((format_time(now), format_time(soon))),
             ..QueueFilter::default()
         },
         _ => return None,

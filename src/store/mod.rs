@@ -272,6 +272,20 @@ mod tests {
         let path = dir.path().join("t.db");
         migrate::run(&mut open_writer(&path)?)?;
         let db = Db::open(&path, 2).await?;
+        // A first write holds the writer while the others queue, so they run together in the next transaction.
+        let (started, wait) = tokio::sync::oneshot::channel::<()>();
+        let holder = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                db.write(move |_| {
+                    let _ = started.send(());
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                    Ok::<_, StoreError>(())
+                })
+                .await
+            })
+        };
+        wait.await.map_err(|_| StoreError::TaskPanicked)?;
         let mut writes = Vec::new();
         for i in 0..60 {
             let db = db.clone();
@@ -290,6 +304,7 @@ mod tests {
                 .await
             }));
         }
+        holder.await.map_err(|_| StoreError::TaskPanicked)??;
         let mut failed = 0;
         for w in writes {
             if w.await.map_err(|_| StoreError::TaskPanicked)?.is_err() {

@@ -45,14 +45,12 @@ pub struct DossierSettings {
     pub public_url: Option<String>,
     /// Send SMS text without diacritics (cheaper, readable on every phone).
     pub sms_ascii: bool,
-    /// Working days after receipt within which a supplement may be asked after transfer (Decree 61 Art. 19(4)).
-    pub supplement_window_days: i64,
     /// Woken after a committed change queued notices, so they leave at once rather than at the next poll.
     pub notifier: NotifierWake,
 }
 
 impl Default for DossierSettings {
-    /// No public URL, ASCII SMS, the statutory 3-day supplement window.
+    /// No public URL, ASCII SMS.
     fn default() -> Self {
         Self::new(None, true, NotifierWake::default())
     }
@@ -63,7 +61,6 @@ impl DossierSettings {
         Self {
             public_url,
             sms_ascii,
-            supplement_window_days: 3,
             notifier,
         }
     }
@@ -102,18 +99,23 @@ pub fn immediate_for(conn: &Connection, d: &DossierRow) -> Result<bool, crate::s
     )
 }
 
+/// Working days after receipt within which the competent unit may ask for a supplement (Decree 61 Art. 19(4)),
+/// unless the procedure sets its own period.
+pub const SUPPLEMENT_WINDOW_DAYS: i64 = 3;
+
 /// Whether the competent unit may still ask for a supplement: within the procedure's period (three working
 /// days by default, Decree 61 Art. 19(4)) counted from receipt.
 pub fn supplement_window_open(
     d: &DossierRow,
     procedure: &Procedure,
     calendar: &WorkCalendar,
-    default_days: i64,
     now: OffsetDateTime,
 ) -> bool {
     match local(&d.received_at) {
         Some(received) => {
-            let days = procedure.supplement_days.map_or(default_days, i64::from);
+            let days = procedure
+                .supplement_days
+                .map_or(SUPPLEMENT_WINDOW_DAYS, i64::from);
             to_local(now) <= calendar.add_working_days(received, days)
         }
         None => true,
@@ -125,13 +127,11 @@ fn facts(
     d: &DossierRow,
     procedure: &Procedure,
     calendar: &WorkCalendar,
-    settings: &DossierSettings,
     now: OffsetDateTime,
 ) -> Result<Facts, ServiceError> {
     let stage =
         Stage::parse(&d.stage).ok_or_else(|| anyhow::anyhow!("unknown stage {}", d.stage))?;
-    let supplement_window_open =
-        supplement_window_open(d, procedure, calendar, settings.supplement_window_days, now);
+    let supplement_window_open = supplement_window_open(d, procedure, calendar, now);
     Ok(Facts {
         stage,
         resume: d.resume_stage.as_deref().and_then(Stage::parse),
@@ -169,7 +169,7 @@ pub(crate) fn act_in_tx(
         return Err(ServiceError::Forbidden);
     }
     let calendar = super::calendar::load(tx)?;
-    let facts = facts(&row, procedure, &calendar, settings, ctx.now)?;
+    let facts = facts(&row, procedure, &calendar, ctx.now)?;
     let transition = apply(&facts, action, &acting.actor)?;
     let data = effects::carry_out(
         tx,

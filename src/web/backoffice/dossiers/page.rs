@@ -85,7 +85,6 @@ async fn load(
                 &row,
                 &procedure,
                 &calendar,
-                service::DossierSettings::default().supplement_window_days,
                 OffsetDateTime::now_utc(),
             );
             let specialists = staff::list(c)?

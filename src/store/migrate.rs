@@ -25,6 +25,10 @@ pub const MIGRATIONS: &[Step] = &[
         version: 3,
         sql: include_str!("migrations/0003_dossiers.sql"),
     },
+    Step {
+        version: 4,
+        sql: include_str!("migrations/0004_portal.sql"),
+    },
 ];
 
 /// The version this binary writes.

@@ -8,7 +8,9 @@ pub mod audit;
 pub mod calendar;
 pub mod catalogue;
 pub mod catalogue_refs;
+pub mod citizens;
 pub mod dossiers;
+pub mod drafts;
 pub mod form_templates;
 pub mod health;
 pub mod idempotency;
@@ -18,6 +20,8 @@ pub mod org;
 pub mod outbox;
 pub mod pages;
 pub mod procedures;
+pub mod ratings;
+pub mod results;
 pub mod sessions;
 pub mod settings;
 pub mod staff;
@@ -65,6 +69,7 @@ const NAMED_CONSTRAINTS: &[&str] = &[
     "api_tokens_name_unique",
     "api_tokens_token_unique",
     "procedure_versions_unique",
+    "citizens_id_number_unique",
 ];
 
 impl From<rusqlite::Error> for StoreError {
@@ -96,6 +101,7 @@ fn constraint_columns_match(name: &str, text: &str) -> bool {
         "sessions_token_unique" => "sessions.token_hash",
         "api_tokens_name_unique" => "api_tokens.name",
         "api_tokens_token_unique" => "api_tokens.token_hash",
+        "citizens_id_number_unique" => "citizens.id_number",
         _ => return false,
     };
     text.contains(column)

@@ -1,6 +1,7 @@
 //! Dossiers in SQLite: the row with its stage and clock, the code and register sequences, the checklist, the
 //! append-only event log, documents and consultations. Queues live in `queues.rs`.
 
+pub mod messages;
 pub mod queues;
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -508,4 +509,41 @@ pub fn consultations(conn: &Connection, dossier: i64) -> Result<Vec<Consultation
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The form answers of an account's most recent dossier of a procedure, offered again on its next submission.
+pub fn latest_form_of_owner(
+    conn: &Connection,
+    owner_ref: &str,
+    procedure_code: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT form_data FROM dossiers WHERE owner_ref = ?1 AND procedure_code = ?2 ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row(params![owner_ref, procedure_code], |r| r.get(0))
+        .optional()?)
+}
+
+/// A page of an account's dossiers, newest first, before the row id `before` when given.
+pub fn of_owner(
+    conn: &Connection,
+    owner_ref: &str,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<DossierRow>, StoreError> {
+    let rows = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM dossiers WHERE owner_ref = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3"
+        ))?
+        .query_map(params![owner_ref, before.unwrap_or(i64::MAX), limit], read_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// Replaces the form answers (an online supplement; the old answers are kept by the caller as a revision).
+pub fn set_form_data(conn: &Connection, id: i64, form_data: &str, now: &str) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE dossiers SET form_data = ?2, updated_at = ?3 WHERE id = ?1")?
+        .execute(params![id, form_data, now])?;
+    Ok(())
 }

@@ -49,6 +49,21 @@ impl AcceptedType {
     }
 
     /// A text or office document (templates must be one); images are accepted only as dossier scans.
+    /// Whether a file name agrees with this content: no extension, or one this type is known by. A PDF named
+    /// `giay-to.exe`, or a text file named `.pdf`, is mislabelled and refused rather than stored under a
+    /// misleading name.
+    pub fn matches_name(self, file_name: &str) -> bool {
+        let Some((_, ext)) = file_name.rsplit_once('.') else {
+            return true;
+        };
+        let ext = ext.trim().to_ascii_lowercase();
+        match self {
+            Self::Jpeg => matches!(ext.as_str(), "jpg" | "jpeg" | "jpe" | "jfif"),
+            Self::Text => matches!(ext.as_str(), "txt" | "text" | "csv" | "md"),
+            other => ext == other.extension(),
+        }
+    }
+
     pub fn is_document(self) -> bool {
         !matches!(self, Self::Jpeg | Self::Png)
     }
@@ -109,5 +124,15 @@ mod tests {
         assert_eq!(identify(b"MZ\x90\x00\x03\x00\x00\x00"), None);
         assert_eq!(identify(b"\x7fELF\x02\x01\x01\x00"), None);
         assert_eq!(identify(b"PK\x03\x04 not really a zip"), None);
+    }
+
+    #[test]
+    fn a_name_whose_extension_names_another_type_is_mislabelled() {
+        assert!(AcceptedType::Pdf.matches_name("to-khai.PDF"));
+        assert!(AcceptedType::Pdf.matches_name("to khai"));
+        assert!(AcceptedType::Jpeg.matches_name("anh.jpeg"));
+        assert!(!AcceptedType::Png.matches_name("giay-to.pdf"));
+        assert!(!AcceptedType::Pdf.matches_name("chuong-trinh.exe"));
+        assert!(!AcceptedType::Text.matches_name("bao-cao.docx"));
     }
 }

@@ -2,6 +2,8 @@
 
 pub mod calendar;
 pub mod catalogue;
+pub mod citizen;
+pub mod citizen_id;
 pub mod dossier;
 pub mod eform;
 pub mod error;
@@ -11,6 +13,7 @@ pub mod ids;
 pub mod lunar;
 pub mod org;
 pub mod password;
+pub mod rating;
 pub mod role;
 pub mod telex;
 pub mod text;

@@ -187,7 +187,10 @@ pub enum Action {
     Stop {
         reason: String,
     },
-    Withdraw,
+    /// The applicant's reason is optional; it is kept as the event's comment.
+    Withdraw {
+        reason: String,
+    },
     Complete,
     NotifyApplicant {
         how: String,
@@ -225,7 +228,7 @@ impl Action {
             Self::RecordPayment { .. } => ActionKind::RecordPayment,
             Self::Extend { .. } => ActionKind::Extend,
             Self::Stop { .. } => ActionKind::Stop,
-            Self::Withdraw => ActionKind::Withdraw,
+            Self::Withdraw { .. } => ActionKind::Withdraw,
             Self::Complete => ActionKind::Complete,
             Self::NotifyApplicant { .. } => ActionKind::NotifyApplicant,
             Self::ReturnResult => ActionKind::ReturnResult,
@@ -321,7 +324,13 @@ impl Action {
             ActionKind::Stop => Self::Stop {
                 reason: required(&mut e, "reason", &input.reason, 2000),
             },
-            ActionKind::Withdraw => Self::Withdraw,
+            ActionKind::Withdraw => {
+                let reason = clean_line(&input.reason);
+                if reason.chars().count() > 2000 {
+                    e.add("reason", "too_long");
+                }
+                Self::Withdraw { reason }
+            }
             ActionKind::Complete => Self::Complete,
             ActionKind::NotifyApplicant => Self::NotifyApplicant {
                 how: required(&mut e, "method", &input.method, 200),

@@ -58,14 +58,11 @@ fn kind_str<S: serde::Serializer>(kind: &ApplicantKind, s: S) -> Result<S::Ok, S
 
 /// A 12-digit citizen identity number (CCCD: province code 001-096, then a century/sex digit), a 9-digit legacy
 /// identity card number, or a passport number (one letter and 7 digits).
-fn person_id(raw: &str) -> Result<String, &'static str> {
+pub fn person_id(raw: &str) -> Result<String, &'static str> {
     let id = raw.trim().to_ascii_uppercase();
     let all_digits = !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit());
     if all_digits && id.len() == 12 {
-        let province: u32 = id[..3].parse().unwrap_or(0);
-        if (1..=96).contains(&province) {
-            return Ok(id);
-        }
+        return crate::domain::citizen_id::CitizenId::parse(&id).map(|c| c.as_str().to_owned());
     }
     if all_digits && id.len() == 9 {
         return Ok(id);
@@ -92,7 +89,7 @@ fn tax_code(raw: &str) -> Result<String, &'static str> {
 }
 
 /// A Vietnamese phone number: 10 digits starting with 0 (or +84 and 9 digits); spaces and dots are ignored.
-fn phone(raw: &str) -> Result<String, &'static str> {
+pub fn phone(raw: &str) -> Result<String, &'static str> {
     let compact: String = raw
         .chars()
         .filter(|c| !matches!(c, ' ' | '.' | '-'))
@@ -107,7 +104,7 @@ fn phone(raw: &str) -> Result<String, &'static str> {
     }
 }
 
-fn email(raw: &str) -> Result<String, &'static str> {
+pub fn email(raw: &str) -> Result<String, &'static str> {
     let value = raw.trim().to_owned();
     let valid = value.len() <= 254
         && value.split_once('@').is_some_and(|(local, domain)| {

@@ -3,7 +3,7 @@
 //! start or stop the clock, notify the applicant) in the same transaction as the event it records.
 
 mod action;
-mod applicant;
+pub mod applicant;
 mod code;
 mod status;
 #[cfg(test)]
@@ -366,7 +366,7 @@ pub fn apply(facts: &Facts, action: &Action, actor: &Actor) -> Result<Transition
             })
         }
         Action::Stop { .. } => to(Stage::Stopped, vec![E::Close, E::Notify(Notice::Stopped)]),
-        Action::Withdraw => to(Stage::Withdrawn, vec![E::Close]),
+        Action::Withdraw { .. } => to(Stage::Withdrawn, vec![E::Close]),
     }
 }
 

@@ -1,7 +1,24 @@
-//! Interactive e-form definitions (biểu mẫu điện tử) as data: the fields an online procedure asks for, checked
-//! for shape here; rendering and answer validation belong to the submission flow.
+//! Domain layer: interactive e-forms (biểu mẫu điện tử). The definition is data (the fields an online procedure
+//! asks for, checked for shape here); `answers` turns what a citizen typed into the stored answer object and checks
+//! it, `prefill` offers what the office already knows. Rendering lives in `web::ui::eform`.
+//!
+//! `min`/`max` mean: rows for a `group`, the value for `number` and `money` (in đồng), and the length in
+//! characters for `text` and `textarea`; other types may not carry them.
+
+pub mod answers;
+pub mod parse;
+pub mod prefill;
+#[cfg(test)]
+mod tests;
 
 use serde::{Deserialize, Serialize};
+
+pub use answers::{
+    AddressValue, FormCommand, MAX_ROWS, addresses, apply_command, collect, command, condition_met,
+    max_rows, min_rows, validate,
+};
+pub use parse::{format_money, parse_date, parse_money, parse_number, parse_yesno};
+pub use prefill::{Known, prefill};
 
 use super::catalogue::is_snake_key;
 use super::error::FieldErrors;
@@ -44,6 +61,8 @@ pub struct ShowIf {
     pub equals: String,
 }
 
+/// One question of a form. `key` names the answer in the stored object and the HTML input (`f.<key>`), so it is
+/// what a procedure version must keep stable for earlier answers to be offered again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormField {
@@ -63,6 +82,7 @@ pub struct FormField {
     pub prefill: Option<Prefill>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FormField>,
+    /// Rows of a group, the value of a number or money, characters of a text (see the module doc).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -99,64 +119,28 @@ fn check_level(fields: &[FormField], at: &str, e: &mut FieldErrors, nested: bool
             } else {
                 check_level(&f.fields, &path("fields"), e, true);
             }
-            if let (Some(min), Some(max)) = (f.min, f.max)
-                && min > max
-            {
-                e.add(&path("max"), "below_min");
-            }
-        } else if !f.fields.is_empty() || f.min.is_some() || f.max.is_some() {
+        } else if !f.fields.is_empty() {
             e.add(&path("fields"), "not_allowed");
+        }
+        let bounded = matches!(
+            f.kind,
+            FieldType::Group
+                | FieldType::Number
+                | FieldType::Money
+                | FieldType::Text
+                | FieldType::Textarea
+        );
+        if !bounded && (f.min.is_some() || f.max.is_some()) {
+            e.add(&path("min"), "not_allowed");
+        } else if let (Some(min), Some(max)) = (f.min, f.max)
+            && min > max
+        {
+            e.add(&path("max"), "below_min");
         }
         if let Some(cond) = &f.show_if
             && (cond.field == f.key || !fields.iter().any(|o| o.key == cond.field))
         {
             e.add(&path("show_if"), "unknown_field");
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn field(key: &str, kind: FieldType) -> FormField {
-        FormField {
-            key: key.into(),
-            label: "Nhãn".into(),
-            kind,
-            required: false,
-            help: String::new(),
-            options: vec![],
-            show_if: None,
-            prefill: None,
-            fields: vec![],
-            min: None,
-            max: None,
-        }
-    }
-
-    #[test]
-    fn a_choice_needs_two_options_and_a_group_may_not_nest() {
-        let mut inner = field("g2", FieldType::Group);
-        inner.fields = vec![field("x", FieldType::Text)];
-        let mut outer = field("g1", FieldType::Group);
-        outer.fields = vec![inner];
-        let form = vec![field("c", FieldType::Choice), outer];
-        let mut e = FieldErrors::new();
-        check_form(&form, "form", &mut e);
-        assert_eq!(e.first("form[0].options"), Some("too_few"));
-        assert_eq!(e.first("form[1].fields[0].type"), Some("nested_group"));
-    }
-
-    #[test]
-    fn show_if_must_name_a_sibling() {
-        let mut f = field("b", FieldType::Text);
-        f.show_if = Some(ShowIf {
-            field: "missing".into(),
-            equals: "Có".into(),
-        });
-        let mut e = FieldErrors::new();
-        check_form(&[field("a", FieldType::Yesno), f], "form", &mut e);
-        assert_eq!(e.first("form[1].show_if"), Some("unknown_field"));
     }
 }

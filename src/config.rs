@@ -18,6 +18,7 @@ pub struct Config {
     pub security: SecurityConfig,
     pub database: DatabaseConfig,
     pub log: LogConfig,
+    pub oidc: OidcConfig,
     pub notify: NotifyConfig,
 }
 
@@ -62,6 +63,8 @@ pub struct SecurityConfig {
     pub admin_idle_minutes: i64,
     /// Absolute lifetime of any session, active or not (ASVS 3.3.2: 12 hours).
     pub session_max_hours: i64,
+    /// Idle time after which a citizen's portal session ends (filling a long form takes a while).
+    pub citizen_idle_minutes: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -88,6 +91,7 @@ impl Default for Config {
             security: SecurityConfig::default(),
             database: DatabaseConfig { readers: 0 },
             log: LogConfig::default(),
+            oidc: OidcConfig::default(),
             notify: NotifyConfig::default(),
         }
     }
@@ -115,6 +119,7 @@ impl Default for SecurityConfig {
             staff_idle_minutes: 15,
             admin_idle_minutes: 5,
             session_max_hours: 12,
+            citizen_idle_minutes: 30,
         }
     }
 }
@@ -130,6 +135,61 @@ impl SecurityConfig {
         PasswordPolicy {
             min_chars: self.password_min_chars,
         }
+    }
+}
+
+/// Citizen sign-in through an external OpenID Connect provider (the national identity platform in production).
+/// Off while `issuer` is unset.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct OidcConfig {
+    /// The provider's issuer URL; its `/.well-known/openid-configuration` is read at sign-in.
+    pub issuer: Option<String>,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    /// The name on the sign-in button ("Đăng nhập bằng VNeID").
+    pub name: String,
+    /// The ID-token claim that carries the 12-digit citizen ID number, used to link an existing account.
+    pub id_number_claim: String,
+    /// Extra scopes besides `openid`.
+    pub scopes: Vec<String>,
+}
+
+impl Default for OidcConfig {
+    fn default() -> Self {
+        Self {
+            issuer: None,
+            client_id: String::new(),
+            client_secret: None,
+            name: "VNeID".into(),
+            id_number_claim: "id_number".into(),
+            scopes: vec!["profile".into(), "email".into(), "phone".into()],
+        }
+    }
+}
+
+/// Hand-written so the client secret never reaches a log line.
+impl std::fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "***"))
+            .field("name", &self.name)
+            .field("id_number_claim", &self.id_number_claim)
+            .field("scopes", &self.scopes)
+            .finish()
+    }
+}
+
+impl OidcConfig {
+    /// Whether the portal offers sign-in through the provider.
+    pub fn enabled(&self) -> bool {
+        self.issuer.is_some()
+    }
+
+    pub fn display_name(&self) -> &str {
+        &self.name
     }
 }
 
@@ -328,6 +388,7 @@ impl Config {
             ("security.lockout_minutes", s.lockout_minutes),
             ("security.staff_idle_minutes", s.staff_idle_minutes),
             ("security.admin_idle_minutes", s.admin_idle_minutes),
+            ("security.citizen_idle_minutes", s.citizen_idle_minutes),
             ("security.session_max_hours", s.session_max_hours),
         ] {
             if !(1..=10_000).contains(&value) {

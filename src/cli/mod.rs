@@ -329,6 +329,10 @@ async fn demo(data: DataDir, config: Config, args: ServeArgs, ctx: &Context) -> 
         maintenance::init_layout(&data, &config)?;
     }
     let db = store::Db::open(&data.database(), 1).await?;
+    // The citizens' addresses come from the administrative-unit catalogue, which serving would load later.
+    services::admin_units::seed_defaults(&db, ctx)
+        .await
+        .context("cannot load the administrative-unit catalogue")?;
     let password =
         std::env::var("MOTCUA_DEMO_PASSWORD").unwrap_or_else(|_| crate::crypto::random_token(12));
     let banner = match services::demo::load(&db, &config.security, ctx, &password)
@@ -364,6 +368,28 @@ async fn demo(data: DataDir, config: Config, args: ServeArgs, ctx: &Context) -> 
         .map_err(describe)?
     {
         Some(n) => format!("{banner}demo dossiers created: {n}\n"),
+        None => banner,
+    };
+    let key = std::fs::read(data.session_key()).context("cannot read secrets/session.key")?;
+    let secret = services::results::seal_secret(&crate::crypto::MacKey::from_bytes(&key));
+    let banner = match services::demo_citizens::load(
+        &db,
+        &config.security,
+        data.files_dir(),
+        &secret,
+        &password,
+        ctx.now,
+    )
+    .await
+    .map_err(describe)?
+    {
+        Some(n) => {
+            let mut text = format!("{banner}demo citizens created: {n} (sign in at /dang-nhap with the same password)\n");
+            for (id_number, name, ..) in services::demo_citizens::CITIZENS {
+                text.push_str(&format!("  {id_number:<22} {:<14} {name}\n", "citizen"));
+            }
+            text
+        }
         None => banner,
     };
     drop(db);

@@ -64,6 +64,7 @@ pub struct Integration {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Bearer {
     Staff(Principal),
+    Citizen(super::citizens::CitizenPrincipal),
     Integration(Integration),
 }
 
@@ -79,6 +80,28 @@ fn decoy_hash(iterations: u32) -> String {
     format!(
         "pbkdf2-sha256${iterations}$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
     )
+}
+
+/// Verifies a password attempt against a stored hash (a decoy of the same cost when there is no account, or the
+/// account has no password), and returns whether it matched and, when the hash was made at a lower cost than now
+/// configured, the replacement hash to store.
+pub(crate) async fn check_password(
+    security: &SecurityConfig,
+    stored: Option<String>,
+    attempt: Option<String>,
+) -> Result<(bool, Option<String>), ServiceError> {
+    let has_hash = stored.as_deref().is_some_and(|s| !s.is_empty());
+    let stored = stored
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| decoy_hash(security.pbkdf2_iterations));
+    let target = security.pbkdf2_cost();
+    cpu(move || {
+        let ok = has_hash && attempt.as_deref().is_some_and(|p| verify_password(p, &stored));
+        let stale = password_iterations(&stored).is_some_and(|it| it < target.get());
+        let rehash = (ok && stale).then(|| attempt.as_deref().map(|p| hash_password(p, target)));
+        (ok, rehash.flatten())
+    })
+    .await
 }
 
 /// Checks a username and password and opens a session. Unknown user and wrong password give the same error;
@@ -102,20 +125,8 @@ pub async fn sign_in(
         }
         None => None,
     };
-    let stored = account.as_ref().map_or_else(
-        || decoy_hash(security.pbkdf2_iterations),
-        |a| a.password_hash.clone(),
-    );
-    let target = security.pbkdf2_cost();
-    let (verified, rehash) = cpu(move || {
-        let ok = password
-            .as_deref()
-            .is_some_and(|p| verify_password(p, &stored));
-        let stale = password_iterations(&stored).is_some_and(|it| it < target.get());
-        let rehash = (ok && stale).then(|| password.as_deref().map(|p| hash_password(p, target)));
-        (ok, rehash.flatten())
-    })
-    .await?;
+    let stored = account.as_ref().map(|a| a.password_hash.clone());
+    let (verified, rehash) = check_password(security, stored, password).await?;
 
     let token = random_token(32);
     let token_hash = sha256_hex(token.as_bytes());
@@ -283,7 +294,8 @@ pub async fn resolve_session(
     Ok(principal(account, session.id, token.to_owned()))
 }
 
-/// Resolves an `Authorization: Bearer` token: an API session first, then an integration token.
+/// Resolves an `Authorization: Bearer` token: a staff API session first, then a citizen's, then an integration
+/// token.
 pub async fn resolve_bearer(
     db: &Db,
     security: &SecurityConfig,
@@ -292,6 +304,11 @@ pub async fn resolve_bearer(
 ) -> Result<Bearer, ServiceError> {
     match resolve_session(db, security, ctx, token, SessionKind::Api).await {
         Ok(p) => return Ok(Bearer::Staff(p)),
+        Err(ServiceError::Unauthenticated) => {}
+        Err(e) => return Err(e),
+    }
+    match super::citizens::auth::resolve_session(db, security, ctx, token, SessionKind::Api).await {
+        Ok(p) => return Ok(Bearer::Citizen(p)),
         Err(ServiceError::Unauthenticated) => {}
         Err(e) => return Err(e),
     }

@@ -119,7 +119,7 @@ const PLAN: [(Upto, i64, i64); 24] = [
     (Upto::Appraising, 0, 2),
 ];
 
-async fn acting(db: &Db, username: &'static str) -> Result<Acting, ServiceError> {
+pub(super) async fn acting(db: &Db, username: &'static str) -> Result<Acting, ServiceError> {
     let account = db
         .read(move |c| staff::find_by_username(c, username)?.ok_or(StoreError::NotFound))
         .await?;
@@ -278,7 +278,7 @@ pub async fn load(db: &Db, now: OffsetDateTime) -> Result<Option<usize>, Service
     Ok(Some(created))
 }
 
-fn action(name: &str, extra: Value) -> ActionInput {
+pub(super) fn action(name: &str, extra: Value) -> ActionInput {
     let mut value = extra;
     value["action"] = json!(name);
     serde_json::from_value(value).unwrap_or_default()

@@ -8,8 +8,10 @@ pub mod auth;
 pub mod browse;
 pub mod calendar;
 pub mod catalogue;
+pub mod citizens;
 pub mod demo;
 pub mod demo_catalogue;
+pub mod demo_citizens;
 pub mod demo_dossiers;
 pub mod dossiers;
 pub mod forms;
@@ -19,7 +21,10 @@ pub mod office;
 pub mod packs;
 pub mod pages;
 pub mod procedures;
+pub mod ratings;
+pub mod results;
 pub mod search;
+pub mod submissions;
 pub mod tokens;
 
 use time::OffsetDateTime;
@@ -52,6 +57,9 @@ pub enum ServiceError {
     Unauthenticated,
     #[error("session ended after inactivity")]
     SessionExpired,
+    /// Too many requests of a guessable kind (lookups by code) from one address; try again shortly.
+    #[error("rate limited")]
+    RateLimited,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }

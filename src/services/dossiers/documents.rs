@@ -58,7 +58,7 @@ pub async fn prepare(
         return Err(ServiceError::field(&field, "file.empty"));
     }
     if doc.bytes.len() > MAX_DOCUMENT_BYTES {
-        return Err(ServiceError::field(&field, "upload.too_large"));
+        return Err(ServiceError::field(&field, "file.too_large"));
     }
     let file_type =
         identify(&doc.bytes).ok_or_else(|| ServiceError::field(&field, "media_type"))?;
@@ -67,6 +67,9 @@ pub async fn prepare(
         return Err(ServiceError::Forbidden);
     }
     let file_name = crate::domain::text::clean_line(&doc.file_name);
+    if !file_type.matches_name(&file_name) {
+        return Err(ServiceError::field(&field, "file.mismatch"));
+    }
     let file_name = if file_name.is_empty() {
         format!("tep.{}", file_type.extension())
     } else {

@@ -300,6 +300,7 @@ pub(super) fn comment_of(action: &Action) -> String {
         Action::Refuse { reason }
         | Action::Reject { reason }
         | Action::Stop { reason }
+        | Action::Withdraw { reason }
         | Action::RequestSupplement { reason, .. }
         | Action::Extend { reason, .. } => reason.clone(),
         Action::Consult { content, .. } => content.clone(),

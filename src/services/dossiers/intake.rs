@@ -13,7 +13,8 @@ use crate::domain::text::clean_line;
 use crate::store::audit::Outcome;
 use crate::store::dossiers::{self, ComponentRow, DossierRow, EventRow};
 use crate::store::idempotency::IdempotencyKey;
-use crate::store::{Db, org, procedures};
+use crate::domain::eform;
+use crate::store::{Db, drafts, org, procedures};
 
 use super::documents::PreparedDocument;
 use super::{Acting, DossierSettings, act_in_tx, remember, replay};
@@ -44,6 +45,9 @@ pub struct IntakeInput {
     /// Scanned papers already checked and stored (see `documents::prepare`), recorded in the same transaction.
     #[serde(skip)]
     pub documents: Vec<PreparedDocument>,
+    /// The portal draft this submission comes from, removed in the same transaction.
+    #[serde(skip)]
+    pub draft: Option<i64>,
 }
 
 fn channel_allowed(channel: Channel, procedure: &crate::domain::catalogue::Procedure) -> bool {
@@ -152,6 +156,13 @@ pub async fn intake(
             if !channel_allowed(channel, procedure) {
                 return Err(ServiceError::field("channel", "channel.not_offered"));
             }
+            // A citizen's own answers are checked against the procedure's e-form here, whichever way they came
+            // (the portal or the API); an integration relays answers another portal has already checked.
+            let form_data = if matches!(acting.actor, Actor::Owner) && !procedure.form.is_empty() {
+                eform::answers::validate(&procedure.form, &input.form_data).map_err(ServiceError::Invalid)?
+            } else {
+                input.form_data.clone()
+            };
             let agency_code = receiving_agency(tx, &acting, &input.agency)?;
             let subject = match clean_line(&input.subject) {
                 s if s.is_empty() => procedure.name.clone(),
@@ -184,10 +195,10 @@ pub async fn intake(
                 },
                 subject,
                 sets,
-                form_data: if input.form_data.is_null() {
+                form_data: if form_data.is_null() {
                     "{}".to_owned()
                 } else {
-                    input.form_data.to_string()
+                    form_data.to_string()
                 },
                 delivery: delivery.to_owned(),
                 delivery_address: clean_line(&input.delivery_address),
@@ -257,6 +268,10 @@ pub async fn intake(
             for document in &input.documents {
                 super::documents::record(tx, &ctx, &acting, &row, document)?;
             }
+            if let Some(draft) = input.draft {
+                drafts::delete(tx, draft)?;
+            }
+            super::portal_notices::on_status(tx, &row, &now)?;
             let row = match then {
                 Some(action) => act_in_tx(tx, &ctx, &settings, &acting, row, procedure, &action)?,
                 None => row,

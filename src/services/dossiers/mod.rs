@@ -3,9 +3,11 @@
 //! out the effects (code, clock, register, notices) and appends the event and the audit entry, or changes nothing.
 
 pub mod documents;
+pub mod exchange;
 mod effects;
 pub mod intake;
 mod notices;
+pub mod portal_notices;
 
 use rusqlite::Connection;
 use serde_json::json;
@@ -191,6 +193,9 @@ pub(crate) fn act_in_tx(
     row.active = row.active && transition.to.is_active();
     row.updated_at = ctx.now_text();
     dossiers::update(tx, &row)?;
+    if row.status != facts.stage.status().code() as i64 {
+        portal_notices::on_status(tx, &row, &row.updated_at)?;
+    }
     let kind = action.kind();
     dossiers::insert_event(
         tx,
@@ -318,6 +323,15 @@ pub fn may_see(actor: &Actor, unit_code: Option<&str>, assignee: Option<i64>) ->
         }
         Actor::Integration => true,
         Actor::Owner | Actor::Stranger => false,
+    }
+}
+
+/// Whether the acting party may read a dossier: staff and integrations by [`may_view`]; a citizen only the
+/// dossiers their account submitted, whatever else they know about them (an id or a code).
+pub fn may_read(acting: &Acting, row: &DossierRow) -> bool {
+    match acting.actor {
+        Actor::Owner => row.owner_ref.as_deref() == Some(acting.reference.as_str()),
+        _ => may_view(&acting.actor, row),
     }
 }
 

@@ -89,6 +89,7 @@ impl App {
             search,
             indexer: IndexerWake::default(),
             search_slots: SearchSlots::per_core(),
+            limits: Arc::default(),
             files_dir: data.files_dir(),
             notifier: NotifierWake::default(),
         };

@@ -32,6 +32,11 @@ pub enum PageError {
     },
     /// The account must choose a new password first.
     ChangePassword,
+    /// A portal page for citizens without a citizen session: go to the citizen sign-in page, then back to `next`.
+    CitizenSignIn {
+        next: String,
+        expired: bool,
+    },
 }
 
 impl From<ServiceError> for PageError {
@@ -63,6 +68,17 @@ impl IntoResponse for PageError {
                 return Redirect::to(&to).into_response();
             }
             PageError::ChangePassword => return Redirect::to("/staff/password").into_response(),
+            PageError::CitizenSignIn { next, expired } => {
+                let mut query = vec![("next", next.as_str())];
+                if expired {
+                    query.push(("expired", "1"));
+                }
+                let to = format!(
+                    "/dang-nhap?{}",
+                    serde_urlencoded::to_string(query).unwrap_or_default()
+                );
+                return Redirect::to(&to).into_response();
+            }
             PageError::Service(e) => e,
         };
         let (status, title, text) = match &error {
@@ -94,6 +110,11 @@ impl IntoResponse for PageError {
                 "Cần đăng nhập",
                 "Vui lòng đăng nhập để tiếp tục.",
             ),
+            ServiceError::RateLimited => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Tra cứu quá nhiều lần",
+                "Bạn đã tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng chờ một phút rồi thử lại.",
+            ),
             ServiceError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Hệ thống gặp sự cố",
@@ -101,11 +122,21 @@ impl IntoResponse for PageError {
             ),
         };
         let reference = reference();
+        let details: Vec<&'static str> = match &error {
+            ServiceError::Invalid(fields) => fields
+                .0
+                .values()
+                .flatten()
+                .map(|code| crate::web::ui::messages::field_message(code))
+                .collect(),
+            _ => Vec::new(),
+        };
         let page = bare_page(
             title,
             html! {
                 h1 { (title) }
                 p { (text) }
+                @if !details.is_empty() { ul { @for d in &details { li { (d) } } } }
                 p class="muted" { "Mã tham chiếu: " code { (reference) } }
                 p { a href="/" { "Về trang chủ" } }
             },
@@ -170,6 +201,11 @@ impl IntoResponse for ApiError {
                 StatusCode::UNAUTHORIZED,
                 "auth.session_expired",
                 "Phiên làm việc đã hết hạn",
+            ),
+            ServiceError::RateLimited => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "Tra cứu quá nhiều lần, vui lòng thử lại sau một phút",
             ),
             ServiceError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -13,10 +13,11 @@ use time::OffsetDateTime;
 
 use crate::domain::role::Role;
 use crate::services::auth::{self, Bearer, Principal, SessionKind};
+use crate::services::citizens::{self, CitizenPrincipal};
 use crate::services::{Context, ServiceError};
 
 use super::error::{ApiError, PageError};
-use super::session::{PRE_SESSION_COOKIE, SESSION_COOKIE, csrf_valid};
+use super::session::{CITIZEN_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE, csrf_valid};
 use super::state::AppState;
 
 /// Where a request comes from, for the audit log.
@@ -120,6 +121,75 @@ where
     }
 }
 
+/// A signed-in citizen using the portal in a browser; anyone else is sent to the citizen sign-in page.
+pub struct CitizenSession(pub CitizenPrincipal);
+
+impl<S> FromRequestParts<S> for CitizenSession
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let next = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.clone(), |u| u.0.clone())
+            .path_and_query()
+            .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+        let jar = CookieJar::from_headers(&parts.headers);
+        let sign_in = |expired| PageError::CitizenSignIn {
+            next: next.clone(),
+            expired,
+        };
+        let Some(token) = jar.get(CITIZEN_COOKIE).map(|c| c.value().to_owned()) else {
+            return Err(sign_in(false));
+        };
+        let ctx = Client::from_parts(parts).context("");
+        match citizens::auth::resolve_session(
+            &state.db,
+            &state.config.security,
+            &ctx,
+            &token,
+            SessionKind::Web,
+        )
+        .await
+        {
+            Ok(p) => Ok(CitizenSession(p)),
+            Err(ServiceError::SessionExpired) => Err(sign_in(true)),
+            Err(ServiceError::Unauthenticated) => Err(sign_in(false)),
+            Err(e) => Err(PageError::Service(e)),
+        }
+    }
+}
+
+/// The citizen session when there is one, for public pages that greet a signed-in citizen; never redirects.
+pub struct MaybeCitizen(pub Option<CitizenPrincipal>);
+
+impl<S> FromRequestParts<S> for MaybeCitizen
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if CookieJar::from_headers(&parts.headers)
+            .get(CITIZEN_COOKIE)
+            .is_none()
+        {
+            return Ok(MaybeCitizen(None));
+        }
+        match CitizenSession::from_request_parts(parts, state).await {
+            Ok(CitizenSession(p)) => Ok(MaybeCitizen(Some(p))),
+            Err(PageError::CitizenSignIn { .. }) => Ok(MaybeCitizen(None)),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// A signed-in administrator; anyone else gets 403.
 pub struct AdminSession(pub Principal);
 
@@ -217,16 +287,16 @@ where
     }
 }
 
-/// Whether a state-changing request may proceed: it comes from a page of this site and `token` matches the
-/// session (or pre-session) cookie. `CsrfForm` uses it; handlers that read a multipart upload themselves call it
+/// Whether a state-changing request may proceed: it comes from a page of this site and `token` matches one of the
+/// session cookies it carries (staff, citizen, or pre-session; a browser may hold a staff and a citizen session). `CsrfForm` uses it; handlers that read a multipart upload themselves call it
 /// with the `csrf` field of the upload, so both paths apply the same rule.
 pub fn csrf_ok(state: &AppState, headers: &axum::http::HeaderMap, token: &str) -> bool {
     let jar = CookieJar::from_headers(headers);
     same_origin(headers)
-        && jar
-            .get(SESSION_COOKIE)
-            .or_else(|| jar.get(PRE_SESSION_COOKIE))
-            .is_some_and(|c| csrf_valid(&state.mac, c.value(), token))
+        && [SESSION_COOKIE, CITIZEN_COOKIE, PRE_SESSION_COOKIE]
+            .into_iter()
+            .filter_map(|name| jar.get(name))
+            .any(|c| csrf_valid(&state.mac, c.value(), token))
 }
 
 /// A browser's `Origin` (or `Referer`) must name this host; requests without either (old browsers, curl) rely on

@@ -27,4 +27,6 @@ pub struct AppState {
     pub files_dir: std::path::PathBuf,
     /// How many searches run at once (one per core).
     pub search_slots: SearchSlots,
+    /// Per-address limits on public lookups by code.
+    pub limits: Arc<super::rate_limit::RateLimits>,
 }

@@ -386,6 +386,7 @@ async fn render(state: &AppState, me: &Principal, view: &View) -> Result<Markup,
     let ctx = PageContext {
         office: &office,
         staff: Some((me, csrf.clone())),
+        citizen: None,
     };
     Ok(page(&ctx, TITLE, body))
 }

@@ -278,6 +278,7 @@ async fn calendar_page(state: &AppState, me: &Principal, view: View) -> Result<M
     let ctx = PageContext {
         office: &office,
         staff: Some((me, csrf.clone())),
+        citizen: None,
     };
     Ok(page(&ctx, "Lịch làm việc", body))
 }

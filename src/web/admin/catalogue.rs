@@ -168,6 +168,7 @@ async fn show_hub(
     let ctx = PageContext {
         office: &office,
         staff: Some((&me, csrf)),
+        citizen: None,
     };
     Ok(page(&ctx, "Danh mục dùng chung và thủ tục", body))
 }
@@ -332,6 +333,7 @@ async fn list_page(
     let ctx = PageContext {
         office: &office,
         staff: Some((me, csrf.clone())),
+        citizen: None,
     };
     Ok(page(&ctx, heading, body))
 }

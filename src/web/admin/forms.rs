@@ -221,6 +221,7 @@ async fn list_page(
     let ctx = PageContext {
         office: &cat.office,
         staff: Some((me, csrf.clone())),
+        citizen: None,
     };
     Ok(page(&ctx, "Biểu mẫu in", body))
 }
@@ -448,6 +449,7 @@ async fn edit_page(
     let ctx = PageContext {
         office: &cat.office,
         staff: Some((me, csrf.clone())),
+        citizen: None,
     };
     Ok(page(&ctx, &title, body))
 }

@@ -85,6 +85,7 @@ async fn show_org(
         &PageContext {
             office: &office,
             staff: Some((&me, csrf)),
+            citizen: None,
         },
         "Tổ chức",
         body,
@@ -135,6 +136,7 @@ async fn show_audit(
         &PageContext {
             office: &office,
             staff: Some((&me, csrf)),
+            citizen: None,
         },
         "Nhật ký hệ thống",
         body,

@@ -213,6 +213,7 @@ async fn pages_page(
     let ctx = PageContext {
         office: &office,
         staff: Some((me, csrf.clone())),
+        citizen: None,
     };
     Ok(page(&ctx, "Hướng dẫn và hỏi đáp", body))
 }

@@ -234,6 +234,7 @@ async fn units_page(
         &PageContext {
             office: &b.office,
             staff: Some((me, csrf)),
+            citizen: None,
         },
         "Danh mục đơn vị hành chính",
         body,
@@ -426,6 +427,7 @@ async fn move_page(
         &PageContext {
             office: &office,
             staff: Some((me, csrf)),
+            citizen: None,
         },
         "Chuyển đơn vị hành chính",
         body,

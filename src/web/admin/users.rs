@@ -102,6 +102,7 @@ async fn users_page(
         &PageContext {
             office: &office,
             staff: Some((me, csrf)),
+            citizen: None,
         },
         "Tài khoản cán bộ",
         body,

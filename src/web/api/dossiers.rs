@@ -13,7 +13,7 @@ use crate::services::ServiceError;
 use crate::services::auth::Bearer;
 use crate::services::dossiers::documents::{self, NewDocument};
 use crate::services::dossiers::{
-    self as dossier_service, Acting, IntakeInput, is_overdue, may_see, may_view, sees_all,
+    self as dossier_service, Acting, IntakeInput, is_overdue, may_see, sees_all,
 };
 use crate::store::dossiers::queues::{self, Cursor, QueueFilter, QueueRow};
 use crate::store::dossiers::{self, DossierRow};
@@ -21,6 +21,7 @@ use crate::store::idempotency::IdempotencyKey;
 use crate::store::{StoreError, format_time, parse_time};
 
 use crate::web::error::ApiError;
+use crate::services::citizens::owner_acting;
 use crate::web::extract::{ApiCaller, Client, dossier_settings, staff_acting};
 use crate::web::state::AppState;
 
@@ -29,6 +30,7 @@ use crate::web::state::AppState;
 fn acting_for(bearer: &Bearer) -> Acting {
     match bearer {
         Bearer::Staff(p) => staff_acting(p),
+        Bearer::Citizen(p) => owner_acting(p),
         Bearer::Integration(i) => Acting {
             actor: if i.scope == "intake" {
                 Actor::Integration
@@ -45,6 +47,7 @@ fn acting_for(bearer: &Bearer) -> Acting {
 fn caller_name(bearer: &Bearer) -> String {
     match bearer {
         Bearer::Staff(p) => p.username.clone(),
+        Bearer::Citizen(p) => p.owner_ref(),
         Bearer::Integration(i) => format!("token:{}", i.name),
     }
 }
@@ -228,7 +231,7 @@ async fn visible(
         .read(move |c| dossiers::find(c, &reference))
         .await?
         .ok_or(ApiError(ServiceError::NotFound))?;
-    if may_view(&acting.actor, &row) {
+    if dossier_service::may_read(acting, &row) {
         Ok(row)
     } else {
         Err(ApiError(ServiceError::NotFound))
@@ -241,6 +244,7 @@ fn may_read(bearer: &Bearer) -> bool {
             .roles
             .iter()
             .any(|r| *r != crate::domain::role::Role::Admin),
+        Bearer::Citizen(_) => true,
         Bearer::Integration(i) => matches!(i.scope.as_str(), "read" | "intake"),
     }
 }
@@ -457,8 +461,12 @@ pub async fn list(
 /// nothing about the applicant. Unknown and malformed codes get the same answer.
 pub async fn lookup(
     State(state): State<AppState>,
+    client: Client,
     Path(code): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
+    if !state.limits.allow_lookup(&client.ip) {
+        return Err(ApiError(ServiceError::RateLimited));
+    }
     let found = match crate::domain::dossier::DossierCode::parse(&code) {
         Ok(code) => {
             let code = code.as_str().to_owned();

@@ -1,8 +1,10 @@
 //! The JSON API v1 (`/api/v1`): sign-in for bearer tokens, the caller's identity, the agency catalogue and the
 //! published procedure catalogue.
 
+mod admin_units;
 mod catalogue;
 mod dossiers;
+mod results;
 
 use axum::extract::State;
 use axum::routing::{get, post};
@@ -21,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/auth/login", post(create_token))
         .route("/api/v1/me", get(show_me))
         .route("/api/v1/agencies", get(list_agencies))
+        .route("/api/v1/admin-units", get(admin_units::list_units))
         .route("/api/v1/sectors", get(catalogue::list_sectors))
         .route("/api/v1/procedures", get(catalogue::list_procedures))
         .route("/api/v1/procedures/{code}", get(catalogue::show_procedure))
@@ -37,6 +40,12 @@ pub fn routes() -> Router<AppState> {
             )),
         )
         .route("/api/v1/lookup/{code}", get(dossiers::lookup))
+        .route(
+            "/api/v1/results/verify",
+            post(results::verify).layer(axum::extract::DefaultBodyLimit::max(
+                crate::services::dossiers::documents::MAX_DOCUMENT_BYTES + 64 * 1024,
+            )),
+        )
 }
 
 #[derive(Deserialize)]
@@ -48,6 +57,8 @@ struct LoginRequest {
 
 #[derive(Serialize)]
 struct UserView {
+    /// The staff id actions such as `assign` name (`to_user`).
+    id: i64,
     username: String,
     full_name: String,
     roles: Vec<String>,
@@ -56,6 +67,7 @@ struct UserView {
 
 fn user_view(p: &auth::Principal) -> UserView {
     UserView {
+        id: p.staff_id.0,
         username: p.username.clone(),
         full_name: p.full_name.clone(),
         roles: p.roles.iter().map(|r| r.as_str().to_owned()).collect(),
@@ -69,6 +81,25 @@ async fn create_token(
     Json(body): Json<LoginRequest>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let ctx = client.context("");
+    // A 12-digit citizen ID number signs a citizen in; anything else is a staff username.
+    if crate::domain::citizen_id::CitizenId::parse(&body.username).is_ok() {
+        let signed_in = crate::services::citizens::auth::sign_in(
+            &state.db,
+            &state.config.security,
+            &ctx,
+            &body.username,
+            &body.password,
+            SessionKind::Api,
+            &client.user_agent,
+        )
+        .await?;
+        let p = &signed_in.principal;
+        return Ok(Json(serde_json::json!({
+            "token": signed_in.token,
+            "expires_at": format_time(signed_in.expires_at),
+            "user": {"username": p.id_number, "full_name": p.full_name, "roles": ["citizen"], "unit": null},
+        })));
+    }
     let signed_in = auth::sign_in(
         &state.db,
         &state.config.security,
@@ -89,6 +120,10 @@ async fn create_token(
 async fn show_me(ApiCaller(bearer): ApiCaller) -> Json<serde_json::Value> {
     Json(match bearer {
         Bearer::Staff(p) => serde_json::json!({ "kind": "staff", "user": user_view(&p) }),
+        Bearer::Citizen(p) => serde_json::json!({
+            "kind": "citizen",
+            "user": {"username": p.id_number, "full_name": p.full_name, "roles": ["citizen"], "unit": null},
+        }),
         Bearer::Integration(i) => {
             serde_json::json!({ "kind": "integration", "name": i.name, "scope": i.scope })
         }

@@ -125,6 +125,7 @@ async fn not_applicable(
     let ctx = PageContext {
         office: &office,
         staff: Some((me, csrf)),
+        citizen: None,
     };
     Ok((
         StatusCode::NOT_FOUND,
@@ -165,6 +166,7 @@ async fn list_forms(
     let ctx = PageContext {
         office: &office,
         staff: Some((&me, csrf)),
+        citizen: None,
     };
     Ok(page(&ctx, "Biểu mẫu in", body))
 }

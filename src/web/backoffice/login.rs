@@ -6,7 +6,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use maud::{Markup, html};
 
-use crate::crypto::random_token;
 use crate::domain::FieldErrors;
 use crate::services::ServiceError;
 use crate::services::auth::{self, SessionKind};
@@ -15,7 +14,7 @@ use crate::store::settings;
 use super::super::error::PageError;
 use super::super::extract::{Client, CsrfForm, NoFields, StaffSession};
 use super::super::session::{
-    PRE_SESSION_COOKIE, SESSION_COOKIE, csrf_token, pre_session_cookie, removal, session_cookie,
+    PRE_SESSION_COOKIE, SESSION_COOKIE, csrf_token, ensure_pre_session, removal, session_cookie,
 };
 use super::super::state::AppState;
 use super::super::ui::form::{Field, csrf_input, field};
@@ -39,13 +38,8 @@ pub struct LoginForm {
     next: String,
 }
 
-/// Only same-site paths are followed after sign-in, never another host (open-redirect protection).
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        "/staff"
-    }
+    super::super::session::safe_next(next, "/staff")
 }
 
 async fn login_page(
@@ -75,21 +69,11 @@ async fn login_page(
         &PageContext {
             office: &office,
             staff: None,
+            citizen: None,
         },
         "Đăng nhập",
         body,
     ))
-}
-
-/// Gives the browser a pre-session cookie (the CSRF binding of the sign-in form) if it has none.
-fn ensure_pre_session(jar: CookieJar) -> (CookieJar, String) {
-    match jar.get(PRE_SESSION_COOKIE).map(|c| c.value().to_owned()) {
-        Some(value) => (jar, value),
-        None => {
-            let value = random_token(24);
-            (jar.add(pre_session_cookie(value.clone())), value)
-        }
-    }
 }
 
 pub async fn show_login(

@@ -62,6 +62,7 @@ async fn show_desk(
         &PageContext {
             office: &office,
             staff: Some((&me, csrf)),
+            citizen: None,
         },
         "Bàn làm việc",
         body,
@@ -107,6 +108,7 @@ async fn password_page(
         &PageContext {
             office: &office,
             staff: Some((me, csrf)),
+            citizen: None,
         },
         "Đổi mật khẩu",
         body,

@@ -189,6 +189,7 @@ pub async fn list_procedures(
     let ctx = PageContext {
         office: &office,
         staff: None,
+        citizen: None,
     };
     let heading = if params.q.trim().is_empty() {
         "Thủ tục hành chính".to_owned()
@@ -249,6 +250,7 @@ pub async fn show_procedure(
     let ctx = PageContext {
         office: &office,
         staff: None,
+        citizen: None,
     };
     let sector_name = sector.map(|s| s.name).unwrap_or_default();
     let template_base = format!("/thu-tuc/{}/mau", p.code);

@@ -133,6 +133,7 @@ async fn list_guides(State(state): State<AppState>) -> Result<Markup, PageError>
     let ctx = PageContext {
         office: &office,
         staff: None,
+        citizen: None,
     };
     Ok(page(&ctx, "Hướng dẫn", body))
 }
@@ -157,6 +158,7 @@ async fn show_guide(
     let ctx = PageContext {
         office: &office,
         staff: None,
+        citizen: None,
     };
     Ok(page(&ctx, &guide.title, body))
 }
@@ -191,6 +193,7 @@ async fn show_faq(State(state): State<AppState>) -> Result<Markup, PageError> {
     let ctx = PageContext {
         office: &office,
         staff: None,
+        citizen: None,
     };
     Ok(page(&ctx, "Hỏi đáp", body))
 }

@@ -1,10 +1,17 @@
 //! The citizen-facing portal: the home page with search and sector shortcuts, the procedure catalogue, guides and
 //! FAQ, and the site maps.
 
+mod account;
 mod catalogue;
+mod citizen_page;
 mod guides;
 mod lookup;
+mod my_actions;
+mod my_dossiers;
+mod oidc;
 mod sitemap;
+mod submit;
+mod verify;
 
 use axum::Router;
 use axum::extract::State;
@@ -33,6 +40,11 @@ pub fn routes() -> Router<AppState> {
         .route("/robots.txt", get(sitemap::robots_txt))
         .route("/so-do-trang", get(sitemap::sitemap_page))
         .merge(guides::routes())
+        .merge(account::routes())
+        .merge(oidc::routes())
+        .merge(submit::routes())
+        .merge(my_actions::routes())
+        .merge(verify::routes())
 }
 
 async fn show_home(State(state): State<AppState>) -> Result<Markup, PageError> {
@@ -51,6 +63,7 @@ async fn show_home(State(state): State<AppState>) -> Result<Markup, PageError> {
     let ctx = PageContext {
         office: &office,
         staff: None,
+        citizen: None,
     };
     let count = |counts: &[(String, u64)], key: &str| {
         counts.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n)

@@ -115,6 +115,7 @@ pub async fn sitemap_page(State(state): State<AppState>) -> Result<Markup, PageE
     let ctx = PageContext {
         office: &office,
         staff: None,
+        citizen: None,
     };
     let body = html! {
         h1 { "Sơ đồ trang" }

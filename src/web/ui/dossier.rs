@@ -1,6 +1,7 @@
 //! Dossier building blocks shared by the back office (and later the portal): the national status with its
 //! overdue flag, times in office time, and the queue table.
 
+use crate::domain::dossier::ActionKind;
 use maud::{Markup, html};
 use time::OffsetDateTime;
 
@@ -110,4 +111,16 @@ pub fn queue_table(caption: &str, rows: &[QueueRow], now: OffsetDateTime) -> Mar
             }
         },
     )
+}
+
+/// What a history line says an action was ("Tiếp nhận hồ sơ", "Trình ký", "Ký duyệt").
+pub fn event_label(action: &str, stage: &str) -> &'static str {
+    match (action, stage) {
+        ("submit", _) => "Nộp hồ sơ",
+        ("attach", _) => "Đính kèm tệp",
+        ("issue_result", _) => "Phát hành kết quả điện tử",
+        ("approve", "signing") => "Trình ký",
+        ("approve", _) => "Ký duyệt",
+        (other, _) => ActionKind::parse(other).map_or("Thao tác", ActionKind::label),
+    }
 }

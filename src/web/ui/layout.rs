@@ -12,6 +12,16 @@ use crate::store::settings::OfficeInfo;
 pub struct PageContext<'a> {
     pub office: &'a OfficeInfo,
     pub staff: Option<(&'a Principal, String)>,
+    /// The signed-in citizen on the portal's own pages: the name, the CSRF token for signing out and the count of
+    /// unread notifications for the bell.
+    pub citizen: Option<CitizenNav>,
+}
+
+/// What the header shows a signed-in citizen.
+pub struct CitizenNav {
+    pub name: String,
+    pub csrf: String,
+    pub unread: i64,
 }
 
 fn head(title: &str) -> Markup {
@@ -82,7 +92,30 @@ pub fn page(ctx: &PageContext<'_>, title: &str, body: Markup) -> Markup {
                                             button type="submit" class="link" { "Đăng xuất (" (staff.username) ")" }
                                         }
                                     }
+                                } @else if let Some(citizen) = &ctx.citizen {
+                                    li { a href="/ho-so-cua-toi" { "Hồ sơ của tôi" } }
+                                    li {
+                                        a href="/thong-bao" class="bell" {
+                                            svg class="icon" aria-hidden="true" width="16" height="16" viewBox="0 0 24 24" {
+                                                path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1z" {}
+                                            }
+                                            " Thông báo"
+                                            @if citizen.unread > 0 {
+                                                " " span class="badge" { (citizen.unread) }
+                                                span class="visually-hidden" { " chưa đọc" }
+                                            }
+                                        }
+                                    }
+                                    li { a href="/tai-khoan" { "Tài khoản" } }
+                                    li {
+                                        form method="post" action="/dang-xuat" class="inline" {
+                                            input type="hidden" name="csrf" value=(citizen.csrf);
+                                            button type="submit" class="link" { "Đăng xuất (" (citizen.name) ")" }
+                                        }
+                                    }
                                 } @else {
+                                    li { a href="/ho-so-cua-toi" { "Hồ sơ của tôi" } }
+                                    li { a href="/dang-ky" { "Đăng ký" } }
                                     li { a href="/staff/login" { "Cán bộ đăng nhập" } }
                                 }
                             }

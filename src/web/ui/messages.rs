@@ -184,11 +184,55 @@ pub fn field_message(code: &str) -> &'static str {
         "form_set.unknown" => "Bộ biểu mẫu không tồn tại.",
         "document_kind.invalid" => "Loại tệp đính kèm không hợp lệ.",
         "file.empty" => "Chưa chọn tệp, hoặc tệp rỗng.",
+        "file.too_large" => "Tệp vượt quá dung lượng tối đa 20 MB cho mỗi tệp. Vui lòng nén hoặc quét lại với độ phân giải thấp hơn.",
+        "file.mismatch" => "Nội dung tệp không khớp với phần mở rộng của tên tệp (ví dụ tệp tên .pdf nhưng không phải PDF). Vui lòng chọn đúng tệp.",
         "component.unknown" => "Thành phần hồ sơ không tồn tại.",
         "json.invalid" => "Nội dung gửi lên không phải JSON hợp lệ.",
         "cursor.invalid" => "Con trỏ trang không hợp lệ.",
         "idempotency.invalid" => "Khóa Idempotency-Key không hợp lệ.",
-        other if other.starts_with("dossier.") => refusal_message(other),
+        // E-forms (domain::eform::answers): one message per code, shown beside the input it names.
+        "eform.required" => "Vui lòng điền thông tin này.",
+        "eform.invalid" => "Dữ liệu của mục này không hợp lệ.",
+        "eform.text" => "Nội dung chứa ký tự không hợp lệ.",
+        "eform.too_long" => "Nội dung dài quá số ký tự cho phép.",
+        "eform.too_short" => "Nội dung ngắn hơn số ký tự tối thiểu.",
+        "eform.number" => "Vui lòng nhập một số, ví dụ 3 hoặc 12,5.",
+        "eform.below_min" => "Giá trị nhỏ hơn mức tối thiểu cho phép.",
+        "eform.above_max" => "Giá trị lớn hơn mức tối đa cho phép.",
+        "eform.money" => "Số tiền phải là số nguyên đồng, không âm, ví dụ 1.500.000.",
+        "eform.date" => "Ngày không có thật hoặc sai dạng; hãy nhập ngày/tháng/năm, ví dụ 05/02/2027.",
+        "eform.choice" => "Vui lòng chọn một trong các lựa chọn có sẵn.",
+        "eform.yesno" => "Vui lòng chọn Có hoặc Không.",
+        "eform.id_number" => {
+            "Số định danh cá nhân gồm 12 chữ số, in trên thẻ Căn cước (ví dụ 027095001234)."
+        }
+        "eform.phone" => "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0, ví dụ 0912 345 678.",
+        "eform.email" => "Địa chỉ thư điện tử không hợp lệ, ví dụ ten@example.vn.",
+        "eform.address" => {
+            "Địa chỉ không hợp lệ; hãy chọn tỉnh, thành phố và xã, phường trong danh sách."
+        }
+        "eform.province" => "Vui lòng chọn tỉnh, thành phố.",
+        "eform.commune" => "Vui lòng chọn xã, phường.",
+        "eform.rows_min" => "Chưa đủ số dòng tối thiểu; hãy bấm «Thêm dòng» và điền tiếp.",
+        "eform.rows_max" => "Nhiều dòng hơn số dòng tối đa cho phép; hãy xoá bớt.",
+        // Citizen accounts and online submission.
+        "citizen.exists" => "Số định danh này đã có tài khoản. Hãy đăng nhập, hoặc dùng “Quên mật khẩu”.",
+        "citizen_id.format" => "Số định danh cá nhân gồm đúng 12 chữ số, in trên thẻ Căn cước.",
+        "citizen_id.province" => "Ba chữ số đầu của số định danh không phải mã tỉnh, thành phố nào; vui lòng kiểm tra lại.",
+        "citizen_id.century" => "Chữ số thứ tư của số định danh (thế kỷ và giới tính) không hợp lệ.",
+        "citizen_id.birth_year" => "Năm sinh trong số định danh không khớp với ngày sinh đã nhập.",
+        "place.unknown" => "Vui lòng chọn tỉnh, thành phố và xã, phường trong danh sách.",
+        "component.required" => "Thành phần hồ sơ bắt buộc này chưa có tệp đính kèm.",
+        "rating.overall_required" => "Vui lòng chọn mức độ hài lòng chung.",
+        "rating.level" => "Vui lòng chọn một trong ba mức: Rất hài lòng, Hài lòng, Chưa hài lòng.",
+        "rating.score" => "Điểm mỗi chỉ số chỉ là 0, 1 hoặc 2.",
+        other if other.starts_with("dossier.")
+            || other.starts_with("rating.")
+            || other.starts_with("submission.")
+            || other.starts_with("citizen.") =>
+        {
+            refusal_message(other)
+        }
         _ => "Giá trị không hợp lệ.",
     }
 }
@@ -197,6 +241,14 @@ pub fn field_message(code: &str) -> &'static str {
 pub fn refusal_message(code: &str) -> &'static str {
     match code {
         "dossier.invalid_transition" => "Hồ sơ đang ở bước không cho phép thao tác này.",
+        "rating.not_finished" => "Chỉ đánh giá được khi hồ sơ đã được giải quyết xong.",
+        "rating.period_closed" => "Kỳ đánh giá của hồ sơ này đã kết thúc nên không thể đánh giá hoặc sửa đánh giá.",
+        "submission.not_online" => "Thủ tục này chưa được cung cấp trực tuyến.",
+        "submission.too_many_drafts" => {
+            "Ông/Bà đang có quá nhiều hồ sơ nháp; hãy nộp hoặc huỷ bớt hồ sơ nháp trước khi khai hồ sơ mới."
+        }
+        "withdraw.unconfirmed" => "Vui lòng đánh dấu xác nhận rút hồ sơ.",
+        "citizen.reset_expired" => "Liên kết đặt lại mật khẩu không đúng, đã dùng hoặc đã hết hạn.",
         "dossier.already_extended" => {
             "Hồ sơ đã được gia hạn một lần; theo Nghị định 61/2018 chỉ được hẹn lại ngày trả kết quả một lần."
         }
@@ -215,8 +267,37 @@ pub fn refusal_message(code: &str) -> &'static str {
         }
         "dossier.agency_code_invalid" => "Mã định danh của cơ quan tiếp nhận không hợp lệ.",
         "dossier.code_exhausted" => "Đã hết số thứ tự hồ sơ trong ngày (9999).",
+        "result.not_ready" => {
+            "Chỉ phát hành kết quả điện tử khi hồ sơ đã được ký duyệt, đang chờ trả hoặc đã trả kết quả."
+        }
         "idempotency.key_reused" => {
             "Khóa Idempotency-Key này đã được dùng cho một yêu cầu có nội dung khác."
+        }
+        // Citizen sign-in through the identity provider (services::citizens::oidc), shown on the sign-in page.
+        "oidc.disabled" => "Cổng chưa bật đăng nhập bằng tài khoản định danh điện tử.",
+        "oidc.denied" => {
+            "Việc đăng nhập bằng tài khoản định danh điện tử đã bị hủy. Ông/Bà có thể thử lại hoặc đăng nhập bằng số định danh cá nhân và mật khẩu."
+        }
+        "oidc.provider_error" => {
+            "Hệ thống định danh điện tử báo lỗi khi xác thực. Vui lòng thử lại sau ít phút hoặc đăng nhập bằng mật khẩu."
+        }
+        "oidc.state" => {
+            "Yêu cầu đăng nhập không khớp với phiên làm việc trên trình duyệt này nên không được chấp nhận. Vui lòng bấm đăng nhập lại từ đầu."
+        }
+        "oidc.expired" => {
+            "Phiên đăng nhập bằng tài khoản định danh điện tử đã hết hạn hoặc không còn hợp lệ. Vui lòng đăng nhập lại."
+        }
+        "oidc.unavailable" => {
+            "Chưa kết nối được với hệ thống định danh điện tử. Vui lòng thử lại sau ít phút hoặc đăng nhập bằng mật khẩu."
+        }
+        "oidc.token_invalid" => {
+            "Không xác minh được thông tin đăng nhập do hệ thống định danh điện tử gửi về, nên chưa đăng nhập. Vui lòng thử lại."
+        }
+        "oidc.no_id_number" => {
+            "Hệ thống định danh điện tử không cung cấp số định danh cá nhân nên chưa tạo được tài khoản. Vui lòng đăng ký tài khoản bằng số định danh cá nhân."
+        }
+        "oidc.subject_conflict" => {
+            "Số định danh cá nhân này đã gắn với một tài khoản định danh điện tử khác. Vui lòng liên hệ Bộ phận Tiếp nhận và Trả kết quả."
         }
         _ => "Thao tác không được thực hiện.",
     }

@@ -1,6 +1,7 @@
 //! Page building blocks shared by every web area: the layout with header and footer, form fields, messages.
 
 pub mod dossier;
+pub mod eform;
 pub mod form;
 pub mod layout;
 pub mod messages;

@@ -65,6 +65,7 @@ async fn office_page(
     let ctx = PageContext {
         office: &office,
         staff: Some((me, csrf_token(&state.mac, &me.token))),
+        citizen: None,
     };
     Ok(page(&ctx, title, body))
 }

@@ -130,6 +130,7 @@ async fn render(
         &PageContext {
             office: &office,
             staff: Some((me, csrf)),
+            citizen: None,
         },
         "Tiếp nhận hồ sơ",
         body,
@@ -356,6 +357,7 @@ pub(super) async fn submit(
             ..ActionInput::default()
         }),
         documents: prepared,
+        draft: None,
     };
     let ctx = client.context(&me.username);
     match service::intake(

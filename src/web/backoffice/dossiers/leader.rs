@@ -86,6 +86,7 @@ pub(super) async fn show(
         &PageContext {
             office: &office,
             staff: Some((&me, csrf_token(&state.mac, &me.token))),
+            citizen: None,
         },
         "Tổng quan điều hành",
         body,

@@ -2,9 +2,11 @@
 //! allowed actions, the counter intake screen and the leader's view of every unit.
 
 mod actions;
+mod exchange;
 mod intake;
 mod leader;
 mod page;
+mod results;
 
 use axum::Router;
 use axum::extract::{Query, State};
@@ -46,6 +48,12 @@ pub fn routes() -> Router<AppState> {
             get(page::download),
         )
         .route(
+            "/staff/dossiers/{reference}/results",
+            post(results::create_result).layer(axum::extract::DefaultBodyLimit::max(
+                crate::services::dossiers::documents::MAX_DOCUMENT_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
             "/staff/tiep-nhan",
             get(intake::show)
                 .post(intake::submit)
@@ -54,6 +62,10 @@ pub fn routes() -> Router<AppState> {
                 )),
         )
         .route("/staff/tong-quan", get(leader::show))
+        .route(
+            "/staff/dossiers/{reference}/messages",
+            post(exchange::post_message),
+        )
 }
 
 const PAGE_SIZE: usize = 50;
@@ -223,6 +235,7 @@ async fn show_queue(
         &PageContext {
             office: &office,
             staff: Some((&me, csrf_token(&state.mac, &me.token))),
+            citizen: None,
         },
         &heading,
         body,

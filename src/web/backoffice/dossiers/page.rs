@@ -31,8 +31,7 @@ use crate::web::extract::{Client, CsrfForm, StaffSession, dossier_settings, staf
 use crate::web::session::csrf_token;
 use crate::web::state::AppState;
 use crate::web::ui::dossier::{
-    channel_label, code_text, long_time, overdue_flag, short_time, status_badge,
-};
+    channel_label, code_text, long_time, overdue_flag, short_time, status_badge, event_label};
 use crate::web::ui::form::csrf_input;
 use crate::web::ui::layout::{PageContext, page, scroll_table};
 use crate::web::ui::messages::{field_message, refusal_message};
@@ -44,6 +43,9 @@ struct View {
     row: DossierRow,
     components: Vec<ComponentRow>,
     documents: Vec<DocumentRow>,
+    results: Vec<crate::store::results::ResultRow>,
+    messages: Vec<crate::store::dossiers::messages::MessageRow>,
+    rating: Option<crate::store::ratings::RatingRow>,
     consultations: Vec<ConsultationRow>,
     events: Vec<EventRow>,
     notices: Vec<Notification>,
@@ -104,6 +106,9 @@ async fn load(
                 office: settings::get_office(c)?,
                 components: dossiers::components(c, row.id)?,
                 documents: dossiers::documents(c, row.id)?,
+                results: crate::store::results::list_for_dossier(c, row.id)?,
+                messages: dossiers::messages::messages(c, row.id)?,
+                rating: crate::store::ratings::get(c, row.id)?,
                 consultations: dossiers::consultations(c, row.id)?,
                 events: dossiers::events(c, row.id)?,
                 notices: notifications::for_dossier(c, row.id)?,
@@ -269,6 +274,8 @@ fn render(
                 }
             }
         }
+        (super::results::section(me, row, &v.results, &csrf))
+        (super::exchange::section(&reference, row.owner_ref.as_deref().is_some_and(|o| o.starts_with("citizen:")), &v.messages, v.rating.as_ref(), &csrf))
         @if !v.forms.is_empty() {
             section class="card" aria-labelledby="h-forms" {
                 h2 id="h-forms" { "Biểu mẫu in" }
@@ -304,6 +311,7 @@ fn render(
         &PageContext {
             office: &v.office,
             staff: Some((me, csrf.clone())),
+            citizen: None,
         },
         &title,
         body,
@@ -338,15 +346,6 @@ fn delivery_state(n: &Notification) -> String {
     }
 }
 
-fn event_label(action: &str, stage: &str) -> &'static str {
-    match (action, stage) {
-        ("submit", _) => "Nộp hồ sơ",
-        ("attach", _) => "Đính kèm tệp",
-        ("approve", "signing") => "Trình ký",
-        ("approve", _) => "Ký duyệt",
-        (other, _) => ActionKind::parse(other).map_or("Thao tác", ActionKind::label),
-    }
-}
 
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
@@ -364,6 +363,7 @@ pub(super) async fn show(
     let alert = match query.done.as_str() {
         "" => None,
         "upload" => Some(Alert::Done("Đã tải tệp lên.")),
+        "message" => Some(Alert::Done("Đã gửi tin nhắn; người nộp hồ sơ được báo trên Cổng dịch vụ công.")),
         _ => Some(Alert::Done("Đã thực hiện.")),
     };
     Ok(render(&state, &me, &view, alert, None))

@@ -24,6 +24,7 @@ import { walkCatalogue, walkCatalogueAdmin, walkCatalogueWithoutJs } from './cat
 import { walkSuggest } from './suggest.mjs';
 import { walkDossierChannel, walkDossierLists } from './dossiers.mjs';
 import { walkFormAdmin } from './forms.mjs';
+import { walkPortal } from './portal.mjs';
 
 const NEW_PASSWORD = 'Một mật khẩu đủ dài 2026';
 
@@ -227,6 +228,7 @@ try {
     await walkSuggest(browser, vp);
     await walkDossierLists(browser, vp);
     await walkFormAdmin(browser, vp);
+    await walkPortal(browser, vp);
   }
   const desktop = { name: 'desktop', width: 1280, height: 800 };
   for (const channel of [1, 3, 2]) await walkDossierChannel(browser, desktop, channel);

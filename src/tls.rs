@@ -73,7 +73,7 @@ pub fn fingerprint(cert_pem: &[u8]) -> Result<String> {
 }
 
 /// Names the certificate covers: localhost, this host's name and every address of its network interfaces.
-fn subject_names() -> (Vec<String>, Vec<IpAddr>) {
+pub fn subject_names() -> (Vec<String>, Vec<IpAddr>) {
     let mut names = vec!["localhost".to_owned()];
     if let Some(host) = gethostname::gethostname()
         .to_str()

@@ -384,7 +384,9 @@ async fn demo(data: DataDir, config: Config, args: ServeArgs, ctx: &Context) -> 
     .map_err(describe)?
     {
         Some(n) => {
-            let mut text = format!("{banner}demo citizens created: {n} (sign in at /dang-nhap with the same password)\n");
+            let mut text = format!(
+                "{banner}demo citizens created: {n} (sign in at /dang-nhap with the same password)\n"
+            );
             for (id_number, name, ..) in services::demo_citizens::CITIZENS {
                 text.push_str(&format!("  {id_number:<22} {:<14} {name}\n", "citizen"));
             }

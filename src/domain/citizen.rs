@@ -157,7 +157,14 @@ mod tests {
             ..ProfileInput::default()
         };
         let e = Profile::parse(&bad, date!(2026 - 11 - 29)).unwrap_err();
-        for field in ["full_name", "id_number", "phone", "email", "province", "commune"] {
+        for field in [
+            "full_name",
+            "id_number",
+            "phone",
+            "email",
+            "province",
+            "commune",
+        ] {
             assert!(e.first(field).is_some(), "{field} should have an error");
         }
     }

@@ -20,26 +20,88 @@ pub const LEVELS: [(&str, &str); 3] = [
 
 /// The detailed criteria of Circular 32/2017 Art. 12 after the overall one.
 pub const CRITERIA: [(&str, &str); 3] = [
-    ("convenience", "Sự thuận tiện khi sử dụng dịch vụ và thời gian phản hồi"),
+    (
+        "convenience",
+        "Sự thuận tiện khi sử dụng dịch vụ và thời gian phản hồi",
+    ),
     ("timeliness", "Thời gian giải quyết và trả kết quả"),
     ("attitude", "Thái độ phục vụ của cán bộ, công chức"),
 ];
 
 /// The nine indices of Circular 01/2018 Art. 12, with what 2, 1 and 0 points mean to the person rating.
 pub const INDICES: [(&str, &str, [&str; 3]); 9] = [
-    ("i1", "Tổng thời gian giải quyết so với thời gian quy định", ["Sớm hơn quy định", "Đúng quy định", "Muộn hơn quy định"]),
-    ("i2", "Thời gian thực hiện tại từng cơ quan, đơn vị so với thời gian quy định", ["Sớm hơn", "Đúng hạn", "Muộn hơn"]),
-    ("i3", "Số lần phải liên hệ để hoàn thiện hồ sơ (kể cả trực tuyến)", ["Không phải liên hệ", "Một lần", "Nhiều hơn một lần"]),
-    ("i4", "Số cơ quan, đơn vị phải liên hệ để hoàn thiện hồ sơ", ["Không phải liên hệ", "Chỉ Bộ phận một cửa", "Nhiều hơn một cơ quan"]),
-    ("i5", "Thực hiện theo cơ chế một cửa, một cửa liên thông", ["Đầy đủ, vượt mức", "Đúng quy định", "Chưa đúng quy định"]),
-    ("i6", "Công khai thủ tục hành chính", ["Niêm yết và điện tử, chính xác", "Niêm yết hoặc điện tử", "Chưa đầy đủ, chính xác"]),
-    ("i7", "Thái độ của cán bộ, công chức", ["Giải quyết sớm, không có phản ánh", "Đúng hạn, không có phản ánh", "Có phản ánh, kiến nghị"]),
-    ("i8", "Tiếp thu, giải trình phản ánh, kiến nghị", ["Không có hoặc giải quyết đúng hạn", "Đa số đúng hạn", "Chậm hoặc kéo dài"]),
-    ("i9", "Cung cấp dịch vụ công trực tuyến", ["Đầy đủ, đúng hạn", "Có nhưng chưa đầy đủ", "Không có hoặc trễ hạn"]),
+    (
+        "i1",
+        "Tổng thời gian giải quyết so với thời gian quy định",
+        ["Sớm hơn quy định", "Đúng quy định", "Muộn hơn quy định"],
+    ),
+    (
+        "i2",
+        "Thời gian thực hiện tại từng cơ quan, đơn vị so với thời gian quy định",
+        ["Sớm hơn", "Đúng hạn", "Muộn hơn"],
+    ),
+    (
+        "i3",
+        "Số lần phải liên hệ để hoàn thiện hồ sơ (kể cả trực tuyến)",
+        ["Không phải liên hệ", "Một lần", "Nhiều hơn một lần"],
+    ),
+    (
+        "i4",
+        "Số cơ quan, đơn vị phải liên hệ để hoàn thiện hồ sơ",
+        [
+            "Không phải liên hệ",
+            "Chỉ Bộ phận một cửa",
+            "Nhiều hơn một cơ quan",
+        ],
+    ),
+    (
+        "i5",
+        "Thực hiện theo cơ chế một cửa, một cửa liên thông",
+        ["Đầy đủ, vượt mức", "Đúng quy định", "Chưa đúng quy định"],
+    ),
+    (
+        "i6",
+        "Công khai thủ tục hành chính",
+        [
+            "Niêm yết và điện tử, chính xác",
+            "Niêm yết hoặc điện tử",
+            "Chưa đầy đủ, chính xác",
+        ],
+    ),
+    (
+        "i7",
+        "Thái độ của cán bộ, công chức",
+        [
+            "Giải quyết sớm, không có phản ánh",
+            "Đúng hạn, không có phản ánh",
+            "Có phản ánh, kiến nghị",
+        ],
+    ),
+    (
+        "i8",
+        "Tiếp thu, giải trình phản ánh, kiến nghị",
+        [
+            "Không có hoặc giải quyết đúng hạn",
+            "Đa số đúng hạn",
+            "Chậm hoặc kéo dài",
+        ],
+    ),
+    (
+        "i9",
+        "Cung cấp dịch vụ công trực tuyến",
+        [
+            "Đầy đủ, đúng hạn",
+            "Có nhưng chưa đầy đủ",
+            "Không có hoặc trễ hạn",
+        ],
+    ),
 ];
 
 pub fn level_label(key: &str) -> &'static str {
-    LEVELS.iter().find(|(k, _)| *k == key).map_or("", |(_, l)| l)
+    LEVELS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or("", |(_, l)| l)
 }
 
 /// The rating form as posted: `overall`, `criteria.<key>`, `index.<i1..i9>` (2, 1, 0 or empty) and `comment`.
@@ -69,7 +131,10 @@ impl Rating {
         }
         let mut criteria = BTreeMap::new();
         for (key, _) in CRITERIA {
-            let value = input.rest.get(&format!("criteria.{key}")).map_or("", |v| v.trim());
+            let value = input
+                .rest
+                .get(&format!("criteria.{key}"))
+                .map_or("", |v| v.trim());
             match value {
                 "" => {}
                 v if LEVELS.iter().any(|(k, _)| *k == v) => {
@@ -80,7 +145,11 @@ impl Rating {
         }
         let mut indices = BTreeMap::new();
         for (key, _, _) in INDICES {
-            match input.rest.get(&format!("index.{key}")).map_or("", |v| v.trim()) {
+            match input
+                .rest
+                .get(&format!("index.{key}"))
+                .map_or("", |v| v.trim())
+            {
                 "" => {}
                 v => match v.parse::<u8>() {
                     Ok(score @ 0..=2) => {
@@ -152,15 +221,27 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(r.indices.get("i1"), Some(&2));
-        assert_eq!(r.criteria.get("attitude").map(String::as_str), Some("satisfied"));
+        assert_eq!(
+            r.criteria.get("attitude").map(String::as_str),
+            Some("satisfied")
+        );
         let e = Rating::parse(&input(&[("index.i2", "3")])).unwrap_err();
         assert!(e.first("overall").is_some() && e.first("index.i2").is_some());
     }
 
     #[test]
     fn the_period_closes_at_the_start_of_the_next_quarter() {
-        assert_eq!(period_closes(date!(2026 - 11 - 29)), datetime!(2027 - 01 - 01 0:00));
-        assert_eq!(period_closes(date!(2026 - 03 - 31)), datetime!(2026 - 04 - 01 0:00));
-        assert_eq!(period_closes(date!(2026 - 04 - 01)), datetime!(2026 - 07 - 01 0:00));
+        assert_eq!(
+            period_closes(date!(2026 - 11 - 29)),
+            datetime!(2027 - 01 - 01 0:00)
+        );
+        assert_eq!(
+            period_closes(date!(2026 - 03 - 31)),
+            datetime!(2026 - 04 - 01 0:00)
+        );
+        assert_eq!(
+            period_closes(date!(2026 - 04 - 01)),
+            datetime!(2026 - 07 - 01 0:00)
+        );
     }
 }

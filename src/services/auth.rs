@@ -96,7 +96,10 @@ pub(crate) async fn check_password(
         .unwrap_or_else(|| decoy_hash(security.pbkdf2_iterations));
     let target = security.pbkdf2_cost();
     cpu(move || {
-        let ok = has_hash && attempt.as_deref().is_some_and(|p| verify_password(p, &stored));
+        let ok = has_hash
+            && attempt
+                .as_deref()
+                .is_some_and(|p| verify_password(p, &stored));
         let stale = password_iterations(&stored).is_some_and(|it| it < target.get());
         let rehash = (ok && stale).then(|| attempt.as_deref().map(|p| hash_password(p, target)));
         (ok, rehash.flatten())
@@ -231,7 +234,28 @@ fn principal(account: staff::StaffAccount, session_id: i64, token: String) -> Pr
 }
 
 /// Touching a session at most this often keeps each request from being a disk write.
-const TOUCH_EVERY: Duration = Duration::seconds(10);
+pub(crate) const TOUCH_EVERY: Duration = Duration::seconds(10);
+
+/// Why a session must end at `now`, if it must: idle longer than `idle_minutes`, past its absolute lifetime, or its
+/// account locked. Shared by staff and citizen sessions, which follow the same rules.
+pub(crate) fn end_reason(
+    now: OffsetDateTime,
+    last_seen: OffsetDateTime,
+    expires_at: &str,
+    idle_minutes: i64,
+    locked: bool,
+) -> Option<&'static str> {
+    let expires = parse_time(expires_at).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    if now - last_seen > Duration::minutes(idle_minutes) {
+        Some("idle timeout")
+    } else if now > expires {
+        Some("absolute lifetime")
+    } else if locked {
+        Some("account locked")
+    } else {
+        None
+    }
+}
 
 /// Finds the live session for a token. A session idle longer than its role allows (administrators less), past its
 /// absolute lifetime, or belonging to a locked account is deleted, and the caller must sign in again.
@@ -260,19 +284,15 @@ pub async fn resolve_session(
     } else {
         security.staff_idle_minutes
     };
-    let last_seen = parse_time(&session.last_seen_at).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let expires = parse_time(&session.expires_at).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let idle = ctx.now - last_seen > Duration::minutes(idle_minutes);
     let now_text = ctx.now_text();
-    let reason = if idle {
-        Some("idle timeout")
-    } else if ctx.now > expires {
-        Some("absolute lifetime")
-    } else if is_locked(&account, &now_text) {
-        Some("account locked")
-    } else {
-        None
-    };
+    let last_seen = parse_time(&session.last_seen_at).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let reason = end_reason(
+        ctx.now,
+        last_seen,
+        &session.expires_at,
+        idle_minutes,
+        is_locked(&account, &now_text),
+    );
     if let Some(reason) = reason {
         let ctx = Context {
             actor: account.username.clone(),

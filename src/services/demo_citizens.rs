@@ -21,8 +21,20 @@ const FLAG: &str = "demo_citizens_loaded";
 
 /// (ID number, full name, date of birth, phone, e-mail)
 pub const CITIZENS: [(&str, &str, &str, &str, &str); 2] = [
-    ("027190001234", "Nguyễn Thị Mai", "1990-03-12", "0912000101", "mai.nguyen@example.vn"),
-    ("027085004321", "Trần Văn Hùng", "1985-07-20", "0912000102", "hung.tran@example.vn"),
+    (
+        "027190001234",
+        "Nguyễn Thị Mai",
+        "1990-03-12",
+        "0912000101",
+        "mai.nguyen@example.vn",
+    ),
+    (
+        "027085004321",
+        "Trần Văn Hùng",
+        "1985-07-20",
+        "0912000102",
+        "hung.tran@example.vn",
+    ),
 ];
 
 /// Bắc Ninh and its commune Tiên Du in today's national list (the demo office's district before 01/07/2025).
@@ -46,12 +58,18 @@ pub fn sample_pdf(text: &str) -> Vec<u8> {
         pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
     }
     let xref = pdf.len();
-    pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for o in offsets {
         pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
     pdf.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
     );
     pdf
 }
@@ -98,7 +116,9 @@ fn extract_answers(prefilled: &Value) -> Value {
 /// A citizen's principal for acting through the services (no web session).
 async fn principal(db: &Db, id_number: &'static str) -> Result<CitizenPrincipal, ServiceError> {
     let a = db
-        .read(move |c| citizens::find_by_id_number(c, id_number)?.ok_or(crate::store::StoreError::NotFound))
+        .read(move |c| {
+            citizens::find_by_id_number(c, id_number)?.ok_or(crate::store::StoreError::NotFound)
+        })
         .await?;
     Ok(CitizenPrincipal {
         citizen_id: a.id,
@@ -175,14 +195,20 @@ pub async fn load(
     let mai = principal(db, CITIZENS[0].0).await?;
     let hung = principal(db, CITIZENS[1].0).await?;
     let officer = acting(db, "motcua.canbo1").await?;
-    let (head, specialist) = (acting(db, "tuphap.truong").await?, acting(db, "tuphap.chuyenvien").await?);
+    let (head, specialist) = (
+        acting(db, "tuphap.truong").await?,
+        acting(db, "tuphap.chuyenvien").await?,
+    );
     let specialist_id = match specialist.actor {
         crate::domain::dossier::Actor::Staff { id, .. } => id,
         _ => 0,
     };
 
     // Mai's finished dossier, with a signed electronic result she can download, verify and rate.
-    let done = submit(db, &files, &at(10), &mai, "DEMO-HT-07", |v| marital_answers(v, "Nữ")).await?;
+    let done = submit(db, &files, &at(10), &mai, "DEMO-HT-07", |v| {
+        marital_answers(v, "Nữ")
+    })
+    .await?;
     let steps: [(&crate::services::dossiers::Acting, &str, Value); 7] = [
         (&officer, "receive", json!({})),
         (&officer, "transfer", json!({"to_unit": "H40.12.2"})),
@@ -190,12 +216,24 @@ pub async fn load(
         (&specialist, "approve", json!({})),
         (&head, "approve", json!({})),
         (&specialist, "complete", json!({})),
-        (&officer, "notify_applicant", json!({"method": "Cổng dịch vụ công"})),
+        (
+            &officer,
+            "notify_applicant",
+            json!({"method": "Cổng dịch vụ công"}),
+        ),
     ];
     for (i, (who, name, extra)) in steps.into_iter().enumerate() {
-        dossiers::act(db, &at(60 + 40 * i as i64), &settings, who, &done, action(name, extra), None)
-            .await
-            .map_err(|e| ServiceError::Internal(anyhow::anyhow!("demo step {name}: {e}")))?;
+        dossiers::act(
+            db,
+            &at(60 + 40 * i as i64),
+            &settings,
+            who,
+            &done,
+            action(name, extra),
+            None,
+        )
+        .await
+        .map_err(|e| ServiceError::Internal(anyhow::anyhow!("demo step {name}: {e}")))?;
     }
     let result = sample_pdf("Giay xac nhan tinh trang hon nhan (minh hoa)");
     super::results::issue(
@@ -209,17 +247,39 @@ pub async fn load(
         result,
     )
     .await?;
-    dossiers::act(db, &at(420), &settings, &officer, &done, action("return_result", json!({})), None).await?;
+    dossiers::act(
+        db,
+        &at(420),
+        &settings,
+        &officer,
+        &done,
+        action("return_result", json!({})),
+        None,
+    )
+    .await?;
 
     // Mai's second dossier, which the officer asked her to complete before receiving it.
     let asked = submit(db, &files, &at(600), &mai, "DEMO-HT-05", extract_answers).await?;
     let reason = json!({"reason": "Tờ khai chưa ghi số, ngày đăng ký khai sinh (minh hoạ).", "items": ["Tờ khai có ghi số và ngày đăng ký khai sinh"]});
-    dossiers::act(db, &at(660), &settings, &officer, &asked, action("request_supplement", reason), None).await?;
+    dossiers::act(
+        db,
+        &at(660),
+        &settings,
+        &officer,
+        &asked,
+        action("request_supplement", reason),
+        None,
+    )
+    .await?;
 
     // Hùng's dossier waiting in "Mới đăng ký".
-    submit(db, &files, &at(700), &hung, "DEMO-HT-07", |v| marital_answers(v, "Nam")).await?;
+    submit(db, &files, &at(700), &hung, "DEMO-HT-07", |v| {
+        marital_answers(v, "Nam")
+    })
+    .await?;
 
     let stamp = crate::store::format_time(now);
-    db.write(move |tx| settings::set(tx, FLAG, &stamp).map_err(ServiceError::from)).await?;
+    db.write(move |tx| settings::set(tx, FLAG, &stamp).map_err(ServiceError::from))
+        .await?;
     Ok(Some(CITIZENS.len()))
 }

@@ -17,7 +17,11 @@ pub fn window(row: &DossierRow, now: time::OffsetDateTime) -> Option<time::Offse
     if !matches!(row.status, 9 | 10) {
         return None;
     }
-    let finished = row.returned_at.as_deref().or(row.finished_at.as_deref()).and_then(parse_time)?;
+    let finished = row
+        .returned_at
+        .as_deref()
+        .or(row.finished_at.as_deref())
+        .and_then(parse_time)?;
     let closes = from_local(period_closes(to_local(finished).date()));
     (now < closes).then_some(closes)
 }

@@ -15,8 +15,8 @@ use crate::domain::error::FieldErrors;
 use crate::domain::text::clean_line;
 use crate::store::audit::Outcome;
 use crate::store::citizens::{self, CitizenAccount};
-use crate::store::drafts::{self, DraftFile, DraftRow, StoredFile};
 use crate::store::dossiers::{self, DossierRow};
+use crate::store::drafts::{self, DraftFile, DraftRow, StoredFile};
 use crate::store::{Db, StoreError, procedures};
 
 use super::citizens::{CitizenPrincipal, address_line, owner_acting};
@@ -56,12 +56,20 @@ fn known(a: &CitizenAccount) -> Known {
 }
 
 /// The answers of the citizen's latest dossier of this procedure, offered again.
-fn earlier_answers(conn: &rusqlite::Connection, owner_ref: &str, procedure: &str) -> Result<Option<Value>, StoreError> {
+fn earlier_answers(
+    conn: &rusqlite::Connection,
+    owner_ref: &str,
+    procedure: &str,
+) -> Result<Option<Value>, StoreError> {
     Ok(dossiers::latest_form_of_owner(conn, owner_ref, procedure)?
         .and_then(|text| serde_json::from_str(&text).ok()))
 }
 
-fn offered(conn: &rusqlite::Connection, account: &CitizenAccount, procedure: &Procedure) -> Result<(Value, Vec<String>), StoreError> {
+fn offered(
+    conn: &rusqlite::Connection,
+    account: &CitizenAccount,
+    procedure: &Procedure,
+) -> Result<(Value, Vec<String>), StoreError> {
     let earlier = earlier_answers(conn, &account.owner_ref(), &procedure.code)?;
     Ok(prefill(&procedure.form, &known(account), earlier.as_ref()))
 }
@@ -94,13 +102,23 @@ pub async fn start(
             delivery_address: &address_line(tx, &account),
         };
         drafts::insert(tx, &draft, &ctx.now_text())?;
-        ctx.audit(tx, "draft.start", &me.owner_ref(), Outcome::Ok, &version.code)?;
+        ctx.audit(
+            tx,
+            "draft.start",
+            &me.owner_ref(),
+            Outcome::Ok,
+            &version.code,
+        )?;
         Ok(public_id)
     })
     .await
 }
 
-fn load_in(conn: &rusqlite::Connection, me: &CitizenPrincipal, draft_id: &str) -> Result<DraftView, ServiceError> {
+fn load_in(
+    conn: &rusqlite::Connection,
+    me: &CitizenPrincipal,
+    draft_id: &str,
+) -> Result<DraftView, ServiceError> {
     let draft = drafts::find_own(conn, me.citizen_id, draft_id)?.ok_or(ServiceError::NotFound)?;
     let procedure = procedures::version(conn, &draft.procedure_code, draft.procedure_version)?
         .ok_or(ServiceError::NotFound)?
@@ -122,7 +140,11 @@ fn load_in(conn: &rusqlite::Connection, me: &CitizenPrincipal, draft_id: &str) -
 }
 
 /// One of the citizen's drafts; anyone else's is "not found".
-pub async fn load(db: &Db, me: &CitizenPrincipal, draft_id: &str) -> Result<DraftView, ServiceError> {
+pub async fn load(
+    db: &Db,
+    me: &CitizenPrincipal,
+    draft_id: &str,
+) -> Result<DraftView, ServiceError> {
     let (me, id) = (me.clone(), draft_id.to_owned());
     db.read(move |c| load_in(c, &me, &id)).await
 }
@@ -141,7 +163,12 @@ pub async fn save_answers(
     draft_id: &str,
     answers: &Value,
 ) -> Result<(), ServiceError> {
-    let (ctx, me, id, text) = (ctx.clone(), me.clone(), draft_id.to_owned(), answers.to_string());
+    let (ctx, me, id, text) = (
+        ctx.clone(),
+        me.clone(),
+        draft_id.to_owned(),
+        answers.to_string(),
+    );
     db.write(move |tx| {
         let draft = drafts::find_own(tx, me.citizen_id, &id)?.ok_or(ServiceError::NotFound)?;
         drafts::save_form(tx, draft.id, &text, &ctx.now_text())?;
@@ -235,9 +262,14 @@ pub async fn remove_file(
 }
 
 /// The citizen's document store (kho dữ liệu) to reuse files from.
-pub async fn document_store(db: &Db, me: &CitizenPrincipal) -> Result<Vec<StoredFile>, ServiceError> {
+pub async fn document_store(
+    db: &Db,
+    me: &CitizenPrincipal,
+) -> Result<Vec<StoredFile>, ServiceError> {
     let owner = me.owner_ref();
-    Ok(db.read(move |c| drafts::store_files(c, &owner, 200)).await?)
+    Ok(db
+        .read(move |c| drafts::store_files(c, &owner, 200))
+        .await?)
 }
 
 /// The delivery choice: at the counter, by post to an address, or electronically.
@@ -269,12 +301,23 @@ pub async fn save_delivery(
     .await
 }
 
-pub async fn discard(db: &Db, ctx: &Context, me: &CitizenPrincipal, draft_id: &str) -> Result<(), ServiceError> {
+pub async fn discard(
+    db: &Db,
+    ctx: &Context,
+    me: &CitizenPrincipal,
+    draft_id: &str,
+) -> Result<(), ServiceError> {
     let (ctx, me, id) = (ctx.clone(), me.clone(), draft_id.to_owned());
     db.write(move |tx| {
         let draft = drafts::find_own(tx, me.citizen_id, &id)?.ok_or(ServiceError::NotFound)?;
         drafts::delete(tx, draft.id)?;
-        ctx.audit(tx, "draft.discard", &me.owner_ref(), Outcome::Ok, &draft.procedure_code)?;
+        ctx.audit(
+            tx,
+            "draft.discard",
+            &me.owner_ref(),
+            Outcome::Ok,
+            &draft.procedure_code,
+        )?;
         Ok(())
     })
     .await
@@ -306,11 +349,6 @@ pub async fn submit(
     if !missing.is_empty() {
         return Err(ServiceError::Invalid(missing));
     }
-    let account = super::citizens::account(db, me.citizen_id).await?;
-    let address = {
-        let account = account.clone();
-        db.read(move |c| Ok::<_, StoreError>(address_line(c, &account))).await?
-    };
     let documents = view
         .files
         .iter()
@@ -327,14 +365,8 @@ pub async fn submit(
         procedure: view.draft.procedure_code.clone(),
         channel: 2,
         agency: String::new(),
-        applicant: ApplicantInput {
-            kind: "person".to_owned(),
-            name: account.full_name.clone(),
-            id_number: account.id_number.clone(),
-            phone: account.phone.clone(),
-            email: account.email.clone(),
-            address,
-        },
+        // Intake takes the applicant from the citizen's account.
+        applicant: ApplicantInput::default(),
         subject: String::new(),
         sets: Some(1),
         components: view.files.iter().map(|f| f.component).collect(),

@@ -71,9 +71,15 @@ pub fn insert(conn: &Connection, d: &NewDraft<'_>, now: &str) -> Result<i64, Sto
 }
 
 /// A draft by its public id, only if it belongs to `citizen`: anyone else's draft does not exist for them.
-pub fn find_own(conn: &Connection, citizen: CitizenId, public_id: &str) -> Result<Option<DraftRow>, StoreError> {
+pub fn find_own(
+    conn: &Connection,
+    citizen: CitizenId,
+    public_id: &str,
+) -> Result<Option<DraftRow>, StoreError> {
     Ok(conn
-        .prepare_cached(&format!("{SELECT} WHERE d.public_id = ?1 AND d.citizen_id = ?2"))?
+        .prepare_cached(&format!(
+            "{SELECT} WHERE d.public_id = ?1 AND d.citizen_id = ?2"
+        ))?
         .query_row(params![public_id, citizen.0], read)
         .optional()?)
 }
@@ -81,7 +87,9 @@ pub fn find_own(conn: &Connection, citizen: CitizenId, public_id: &str) -> Resul
 /// The citizen's drafts, the most recently touched first.
 pub fn list_own(conn: &Connection, citizen: CitizenId) -> Result<Vec<DraftRow>, StoreError> {
     let rows = conn
-        .prepare_cached(&format!("{SELECT} WHERE d.citizen_id = ?1 ORDER BY d.updated_at DESC, d.id DESC"))?
+        .prepare_cached(&format!(
+            "{SELECT} WHERE d.citizen_id = ?1 ORDER BY d.updated_at DESC, d.id DESC"
+        ))?
         .query_map([citizen.0], read)?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
@@ -100,13 +108,16 @@ pub fn save_delivery(
     address: &str,
     now: &str,
 ) -> Result<(), StoreError> {
-    conn.prepare_cached("UPDATE drafts SET delivery = ?2, delivery_address = ?3, updated_at = ?4 WHERE id = ?1")?
-        .execute(params![id, delivery, address, now])?;
+    conn.prepare_cached(
+        "UPDATE drafts SET delivery = ?2, delivery_address = ?3, updated_at = ?4 WHERE id = ?1",
+    )?
+    .execute(params![id, delivery, address, now])?;
     Ok(())
 }
 
 pub fn delete(conn: &Connection, id: i64) -> Result<(), StoreError> {
-    conn.prepare_cached("DELETE FROM drafts WHERE id = ?1")?.execute([id])?;
+    conn.prepare_cached("DELETE FROM drafts WHERE id = ?1")?
+        .execute([id])?;
     Ok(())
 }
 
@@ -164,7 +175,8 @@ pub struct StoredFile {
     pub uploaded_at: String,
 }
 
-const STORE_SELECT: &str = "SELECT f.id, coalesce(d.code, d.public_id), d.procedure_name, f.kind, f.file_name,
+const STORE_SELECT: &str =
+    "SELECT f.id, coalesce(d.code, d.public_id), d.procedure_name, f.kind, f.file_name,
         f.media_type, f.size, f.sha256, f.uploaded_at
     FROM dossiers d JOIN dossier_documents f ON f.dossier_id = d.id
     WHERE d.owner_ref = ?1 AND f.kind IN ('submitted', 'result')";
@@ -184,7 +196,11 @@ fn read_stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredFile> {
 }
 
 /// The citizen's document store: every submitted paper and result on dossiers their account owns, newest first.
-pub fn store_files(conn: &Connection, owner_ref: &str, limit: i64) -> Result<Vec<StoredFile>, StoreError> {
+pub fn store_files(
+    conn: &Connection,
+    owner_ref: &str,
+    limit: i64,
+) -> Result<Vec<StoredFile>, StoreError> {
     let rows = conn
         .prepare_cached(&format!("{STORE_SELECT} ORDER BY f.id DESC LIMIT ?2"))?
         .query_map(params![owner_ref, limit], read_stored)?
@@ -193,7 +209,11 @@ pub fn store_files(conn: &Connection, owner_ref: &str, limit: i64) -> Result<Vec
 }
 
 /// One file of the citizen's document store, only if it is theirs.
-pub fn store_file(conn: &Connection, owner_ref: &str, document_id: i64) -> Result<Option<StoredFile>, StoreError> {
+pub fn store_file(
+    conn: &Connection,
+    owner_ref: &str,
+    document_id: i64,
+) -> Result<Option<StoredFile>, StoreError> {
     Ok(conn
         .prepare_cached(&format!("{STORE_SELECT} AND f.id = ?2"))?
         .query_row(params![owner_ref, document_id], read_stored)

@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod metrics;
 pub mod portal;
+pub mod public_url;
 pub mod rate_limit;
 pub mod session;
 pub mod state;

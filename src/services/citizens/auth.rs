@@ -11,7 +11,7 @@ use crate::store::audit::Outcome;
 use crate::store::citizens::{self, CitizenAccount, CitizenId, sessions};
 use crate::store::{Db, format_time, parse_time};
 
-use super::super::auth::{SessionKind, check_password};
+use super::super::auth::{SessionKind, TOUCH_EVERY, check_password, end_reason};
 use super::super::{Context, ServiceError, cpu};
 
 /// The signed-in citizen behind a request.
@@ -120,7 +120,9 @@ pub async fn sign_in(
     let (security, user_agent) = (security.clone(), user_agent.to_owned());
     let attempted: String = raw_id_number.chars().take(20).collect();
     let ctx = Context {
-        actor: id_number.as_ref().map_or(attempted, |i| i.as_str().to_owned()),
+        actor: id_number
+            .as_ref()
+            .map_or(attempted, |i| i.as_str().to_owned()),
         ..ctx.clone()
     };
     db.write(move |tx| {
@@ -130,12 +132,28 @@ pub async fn sign_in(
             .transpose()?
             .flatten()
         else {
-            ctx.audit(tx, "citizen.login", &ctx.actor, Outcome::Failed, "unknown ID number")?;
+            ctx.audit(
+                tx,
+                "citizen.login",
+                &ctx.actor,
+                Outcome::Failed,
+                "unknown ID number",
+            )?;
             return Ok(Err(ServiceError::InvalidCredentials));
         };
         if is_locked(&account, &now) {
-            let detail = if verified { "account locked" } else { "wrong password while locked" };
-            ctx.audit(tx, "citizen.login", &account.owner_ref(), Outcome::Denied, detail)?;
+            let detail = if verified {
+                "account locked"
+            } else {
+                "wrong password while locked"
+            };
+            ctx.audit(
+                tx,
+                "citizen.login",
+                &account.owner_ref(),
+                Outcome::Denied,
+                detail,
+            )?;
             return Ok(Err(if verified {
                 ServiceError::Locked
             } else {
@@ -145,11 +163,23 @@ pub async fn sign_in(
         if !verified {
             let failures = citizens::record_failure(tx, account.id)?;
             let detail = format!("wrong password, failure {failures}");
-            ctx.audit(tx, "citizen.login", &account.owner_ref(), Outcome::Failed, &detail)?;
+            ctx.audit(
+                tx,
+                "citizen.login",
+                &account.owner_ref(),
+                Outcome::Failed,
+                &detail,
+            )?;
             if failures >= i64::from(security.lockout_threshold) {
                 let until = format_time(ctx.now + Duration::minutes(security.lockout_minutes));
                 citizens::set_lock(tx, account.id, &now, &until)?;
-                ctx.audit(tx, "citizen.lockout", &account.owner_ref(), Outcome::Ok, &until)?;
+                ctx.audit(
+                    tx,
+                    "citizen.lockout",
+                    &account.owner_ref(),
+                    Outcome::Ok,
+                    &until,
+                )?;
             }
             return Ok(Err(ServiceError::InvalidCredentials));
         }
@@ -160,9 +190,6 @@ pub async fn sign_in(
     })
     .await?
 }
-
-/// Touching a session at most this often keeps each request from being a disk write.
-const TOUCH_EVERY: Duration = Duration::seconds(10);
 
 /// Finds the live session for a token; an idle, expired or locked one is deleted and the citizen signs in again.
 pub async fn resolve_session(
@@ -186,17 +213,14 @@ pub async fn resolve_session(
         return Err(ServiceError::Unauthenticated);
     };
     let last_seen = parse_time(&session.last_seen_at).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let expires = parse_time(&session.expires_at).unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let now_text = ctx.now_text();
-    let reason = if ctx.now - last_seen > Duration::minutes(security.citizen_idle_minutes) {
-        Some("idle timeout")
-    } else if ctx.now > expires {
-        Some("absolute lifetime")
-    } else if is_locked(&account, &now_text) {
-        Some("account locked")
-    } else {
-        None
-    };
+    let reason = end_reason(
+        ctx.now,
+        last_seen,
+        &session.expires_at,
+        security.citizen_idle_minutes,
+        is_locked(&account, &now_text),
+    );
     if let Some(reason) = reason {
         let (ctx, owner) = (ctx.clone(), account.owner_ref());
         db.write(move |tx| {
@@ -209,7 +233,8 @@ pub async fn resolve_session(
     }
     if ctx.now - last_seen > TOUCH_EVERY {
         let id = session.id;
-        db.write(move |tx| sessions::touch(tx, id, &now_text)).await?;
+        db.write(move |tx| sessions::touch(tx, id, &now_text))
+            .await?;
     }
     Ok(principal(account, session.id, token.to_owned()))
 }
@@ -250,7 +275,10 @@ pub async fn change_password(
     }
     let checked = security.password_policy().check(new, &account.id_number);
     let password = errors.take("password", checked);
-    if password.as_deref().is_some_and(|p| p != crate::domain::text::nfc(again)) {
+    if password
+        .as_deref()
+        .is_some_and(|p| p != crate::domain::text::nfc(again))
+    {
         errors.add("password_again", "password.mismatch");
     }
     let Some(password) = password.filter(|_| errors.is_empty()) else {
@@ -262,7 +290,13 @@ pub async fn change_password(
     db.write(move |tx| {
         citizens::set_password(tx, id, &hash, &ctx.now_text())?;
         sessions::delete_for_citizen(tx, id, Some(keep))?;
-        ctx.audit(tx, "citizen.password", &account.owner_ref(), Outcome::Ok, "changed")?;
+        ctx.audit(
+            tx,
+            "citizen.password",
+            &account.owner_ref(),
+            Outcome::Ok,
+            "changed",
+        )?;
         Ok(())
     })
     .await

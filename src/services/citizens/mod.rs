@@ -5,11 +5,11 @@ pub mod auth;
 pub mod oidc;
 pub mod reset;
 
+use crate::config::SecurityConfig;
 use crate::crypto::{hash_password, random_token};
 use crate::domain::citizen::{Profile, ProfileInput};
 use crate::domain::dossier::Actor;
 use crate::domain::error::FieldErrors;
-use crate::config::SecurityConfig;
 use crate::store::admin_units::{self, Era};
 use crate::store::audit::Outcome;
 use crate::store::citizens::{self, CitizenAccount, CitizenId, ProfileRow};
@@ -46,7 +46,11 @@ fn check_place(conn: &rusqlite::Connection, p: &Profile) -> Result<FieldErrors, 
 
 /// `check_place` on the raw codes of a form whose other fields failed, so a wrong place is reported with the
 /// rest; an empty code is left to the "required" check.
-fn check_codes(conn: &rusqlite::Connection, province: &str, commune: &str) -> Result<FieldErrors, StoreError> {
+fn check_codes(
+    conn: &rusqlite::Connection,
+    province: &str,
+    commune: &str,
+) -> Result<FieldErrors, StoreError> {
     let era = ADDRESS_ERA;
     let mut e = FieldErrors::new();
     if province.is_empty() {
@@ -69,8 +73,13 @@ fn check_codes(conn: &rusqlite::Connection, province: &str, commune: &str) -> Re
 
 /// The place errors of a form that failed elsewhere, to report with the others.
 async fn place_errors(db: &Db, input: &ProfileInput) -> Result<FieldErrors, ServiceError> {
-    let (province, commune) = (input.province.trim().to_owned(), input.commune.trim().to_owned());
-    Ok(db.read(move |c| check_codes(c, &province, &commune)).await?)
+    let (province, commune) = (
+        input.province.trim().to_owned(),
+        input.commune.trim().to_owned(),
+    );
+    Ok(db
+        .read(move |c| check_codes(c, &province, &commune))
+        .await?)
 }
 
 /// The full address line ("Số 5 ngõ 12, Phường Ba Đình, Thành phố Hà Nội") for forms and prefill.
@@ -81,11 +90,15 @@ pub fn address_line(conn: &rusqlite::Connection, a: &CitizenAccount) -> String {
             .map(|u| u.name)
             .unwrap_or_default()
     };
-    [a.address_detail.clone(), name(&a.commune_code), name(&a.province_code)]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ")
+    [
+        a.address_detail.clone(),
+        name(&a.commune_code),
+        name(&a.province_code),
+    ]
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 fn profile_row<'a>(p: &'a Profile, dob: &'a Option<String>) -> ProfileRow<'a> {
@@ -165,8 +178,18 @@ pub async fn create(
             &ctx.now_text(),
         )
         .map_err(on_conflict("id_number", "citizen.exists"))?;
-        let detail = if oidc_subject.is_some() { "external identity" } else { "self-registration" };
-        ctx.audit(tx, "citizen.register", &format!("citizen:{public_ref}"), Outcome::Ok, detail)?;
+        let detail = if oidc_subject.is_some() {
+            "external identity"
+        } else {
+            "self-registration"
+        };
+        ctx.audit(
+            tx,
+            "citizen.register",
+            &format!("citizen:{public_ref}"),
+            Outcome::Ok,
+            detail,
+        )?;
         Ok(citizens::get(tx, id)?)
     })
     .await
@@ -212,9 +235,17 @@ pub async fn account(db: &Db, citizen: CitizenId) -> Result<CitizenAccount, Serv
 
 /// Marks the citizen's notifications read: those about one dossier (opening it) or all (opening the list). Reads
 /// first, so a page view writes only when something was unread.
-pub async fn mark_notices_read(db: &Db, citizen: CitizenId, dossier_id: Option<i64>) -> Result<(), ServiceError> {
+pub async fn mark_notices_read(
+    db: &Db,
+    citizen: CitizenId,
+    dossier_id: Option<i64>,
+) -> Result<(), ServiceError> {
     use crate::store::citizens::notices;
-    if db.read(move |c| notices::unread_about(c, citizen, dossier_id)).await? == 0 {
+    if db
+        .read(move |c| notices::unread_about(c, citizen, dossier_id))
+        .await?
+        == 0
+    {
         return Ok(());
     }
     db.write(move |tx| {

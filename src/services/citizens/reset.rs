@@ -85,7 +85,9 @@ pub async fn request(
 /// Whether a reset link may still be used (the form is shown only then).
 pub async fn usable(db: &Db, ctx: &Context, token: &str) -> Result<bool, ServiceError> {
     let (hash, now) = (sha256_hex(token.as_bytes()), ctx.now_text());
-    Ok(db.read(move |c| citizens::reset_usable(c, &hash, &now)).await?)
+    Ok(db
+        .read(move |c| citizens::reset_usable(c, &hash, &now))
+        .await?)
 }
 
 /// Sets a new password through a reset link; the link is used up and every session of the account ends.
@@ -116,12 +118,21 @@ pub async fn complete(
         };
         let account = citizens::get(tx, id)?;
         // The rule registration applies: not the account's own ID number (the link is left unused).
-        if let Err(code) = security.password_policy().check(&checked, &account.id_number) {
+        if let Err(code) = security
+            .password_policy()
+            .check(&checked, &account.id_number)
+        {
             return Err(ServiceError::field("password", code));
         }
         citizens::set_password(tx, id, &hash, &now)?;
         sessions::delete_for_citizen(tx, id, None)?;
-        ctx.audit(tx, "citizen.password", &account.owner_ref(), Outcome::Ok, "reset by e-mail link")?;
+        ctx.audit(
+            tx,
+            "citizen.password",
+            &account.owner_ref(),
+            Outcome::Ok,
+            "reset by e-mail link",
+        )?;
         Ok(())
     })
     .await

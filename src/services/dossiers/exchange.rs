@@ -45,7 +45,15 @@ pub async fn post_message(
             _ => return Err(ServiceError::Forbidden),
         };
         let now = ctx.now_text();
-        messages::insert_message(tx, row.id, kind, &acting.reference, &acting.name, &body, &now)?;
+        messages::insert_message(
+            tx,
+            row.id,
+            kind,
+            &acting.reference,
+            &acting.name,
+            &body,
+            &now,
+        )?;
         if kind == "staff" {
             portal_notices::on_message(tx, &row, &now)?;
         }
@@ -68,8 +76,12 @@ pub async fn supplement(
     papers: Vec<PreparedDocument>,
 ) -> Result<DossierRow, ServiceError> {
     let wake = settings.notifier.clone();
-    let (ctx, settings, acting, reference) =
-        (ctx.clone(), settings.clone(), acting.clone(), reference.to_owned());
+    let (ctx, settings, acting, reference) = (
+        ctx.clone(),
+        settings.clone(),
+        acting.clone(),
+        reference.to_owned(),
+    );
     let row = db
         .write(move |tx| {
             let row = dossiers::find(tx, &reference)?.ok_or(ServiceError::NotFound)?;
@@ -96,7 +108,15 @@ pub async fn supplement(
                 record(tx, &ctx, &acting, &row, paper)?;
             }
             let row = dossiers::get(tx, row.id)?;
-            act_in_tx(tx, &ctx, &settings, &acting, row, &procedure, &Action::SubmitSupplement)
+            act_in_tx(
+                tx,
+                &ctx,
+                &settings,
+                &acting,
+                row,
+                &procedure,
+                &Action::SubmitSupplement,
+            )
         })
         .await?;
     wake.wake();

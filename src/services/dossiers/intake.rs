@@ -8,12 +8,12 @@ use crate::domain::FieldErrors;
 use crate::domain::dossier::{
     Action, ActionInput, Actor, Applicant, ApplicantInput, Channel, Stage,
 };
+use crate::domain::eform;
 use crate::domain::role::Role;
 use crate::domain::text::clean_line;
 use crate::store::audit::Outcome;
 use crate::store::dossiers::{self, ComponentRow, DossierRow, EventRow};
 use crate::store::idempotency::IdempotencyKey;
-use crate::domain::eform;
 use crate::store::{Db, drafts, org, procedures};
 
 use super::documents::PreparedDocument;
@@ -89,7 +89,11 @@ pub async fn intake(
     idem: Option<IdempotencyKey>,
 ) -> Result<DossierRow, ServiceError> {
     let mut errors = FieldErrors::new();
+    // A citizen submits as themselves: the applicant is their account, whatever the body says (read in the
+    // transaction below); everyone else names the applicant.
+    let owner = matches!(acting.actor, Actor::Owner);
     let applicant = match Applicant::parse(&input.applicant) {
+        _ if owner => None,
         Ok(a) => Some(a),
         Err(e) => {
             errors.0.extend(e.0);
@@ -139,7 +143,7 @@ pub async fn intake(
     if !(input.form_data.is_null() || input.form_data.is_object()) {
         errors.add("form_data", "form_data.invalid");
     }
-    let (Some(applicant), Some(channel), true) = (applicant, channel, errors.is_empty()) else {
+    let (Some(channel), true) = (channel, errors.is_empty()) else {
         return Err(ServiceError::Invalid(errors));
     };
     let wake = settings.notifier.clone();
@@ -159,11 +163,16 @@ pub async fn intake(
             // A citizen's own answers are checked against the procedure's e-form here, whichever way they came
             // (the portal or the API); an integration relays answers another portal has already checked.
             let form_data = if matches!(acting.actor, Actor::Owner) && !procedure.form.is_empty() {
-                eform::answers::validate(&procedure.form, &input.form_data).map_err(ServiceError::Invalid)?
+                eform::answers::validate(&procedure.form, &input.form_data)
+                    .map_err(ServiceError::Invalid)?
             } else {
                 input.form_data.clone()
             };
             let agency_code = receiving_agency(tx, &acting, &input.agency)?;
+            let applicant = match &applicant {
+                Some(a) => a.clone(),
+                None => owner_applicant(tx, &acting.reference)?,
+            };
             let subject = match clean_line(&input.subject) {
                 s if s.is_empty() => procedure.name.clone(),
                 s => s,
@@ -238,7 +247,15 @@ pub async fn intake(
                         name: c.name.clone(),
                         copies: copies_label(c.originals, c.copies),
                         required: c.required,
-                        provided: input.components.contains(&position),
+                        // A citizen's component counts as handed in only with its file attached.
+                        provided: if owner {
+                            input
+                                .documents
+                                .iter()
+                                .any(|d| d.component == Some(position))
+                        } else {
+                            input.components.contains(&position)
+                        },
                     },
                 )?;
             }
@@ -282,6 +299,28 @@ pub async fn intake(
         .await?;
     wake.wake();
     Ok(row)
+}
+
+/// The applicant of a citizen's own submission: their account's name, ID number, phone, e-mail and address.
+fn owner_applicant(
+    conn: &rusqlite::Connection,
+    reference: &str,
+) -> Result<Applicant, ServiceError> {
+    let account = reference
+        .strip_prefix("citizen:")
+        .map(|r| crate::store::citizens::find_by_ref(conn, r))
+        .transpose()?
+        .flatten()
+        .ok_or(ServiceError::Forbidden)?;
+    let input = ApplicantInput {
+        kind: "person".to_owned(),
+        name: account.full_name.clone(),
+        id_number: account.id_number.clone(),
+        phone: account.phone.clone(),
+        email: account.email.clone(),
+        address: crate::services::citizens::address_line(conn, &account),
+    };
+    Applicant::parse(&input).map_err(ServiceError::Invalid)
 }
 
 /// "01 bản chính, 01 bản sao" as the checklist and Form 01 print it.

@@ -3,8 +3,8 @@
 //! out the effects (code, clock, register, notices) and appends the event and the audit entry, or changes nothing.
 
 pub mod documents;
-pub mod exchange;
 mod effects;
+pub mod exchange;
 pub mod intake;
 mod notices;
 pub mod portal_notices;

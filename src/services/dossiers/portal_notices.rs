@@ -10,7 +10,11 @@ use crate::store::dossiers::DossierRow;
 
 /// The citizen account behind a dossier, when a citizen submitted it.
 fn owner(conn: &Connection, row: &DossierRow) -> Result<Option<citizens::CitizenId>, StoreError> {
-    let Some(public_ref) = row.owner_ref.as_deref().and_then(|r| r.strip_prefix("citizen:")) else {
+    let Some(public_ref) = row
+        .owner_ref
+        .as_deref()
+        .and_then(|r| r.strip_prefix("citizen:"))
+    else {
         return Ok(None);
     };
     Ok(citizens::find_by_ref(conn, public_ref)?.map(|a| a.id))

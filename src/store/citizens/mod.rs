@@ -110,7 +110,11 @@ pub fn insert(
     Ok(CitizenId(conn.last_insert_rowid()))
 }
 
-pub fn update_profile(conn: &Connection, id: CitizenId, p: &ProfileRow<'_>) -> Result<(), StoreError> {
+pub fn update_profile(
+    conn: &Connection,
+    id: CitizenId,
+    p: &ProfileRow<'_>,
+) -> Result<(), StoreError> {
     conn.prepare_cached(
         "UPDATE citizens SET full_name = ?2, date_of_birth = ?3, phone = ?4, email = ?5, province_code = ?6,
                 commune_code = ?7, address_detail = ?8
@@ -129,18 +133,28 @@ pub fn update_profile(conn: &Connection, id: CitizenId, p: &ProfileRow<'_>) -> R
     Ok(())
 }
 
-fn find_by(conn: &Connection, column: &str, value: &str) -> Result<Option<CitizenAccount>, StoreError> {
+fn find_by(
+    conn: &Connection,
+    column: &str,
+    value: &str,
+) -> Result<Option<CitizenAccount>, StoreError> {
     Ok(conn
         .prepare_cached(&format!("{SELECT} WHERE {column} = ?1"))?
         .query_row([value], read)
         .optional()?)
 }
 
-pub fn find_by_id_number(conn: &Connection, id_number: &str) -> Result<Option<CitizenAccount>, StoreError> {
+pub fn find_by_id_number(
+    conn: &Connection,
+    id_number: &str,
+) -> Result<Option<CitizenAccount>, StoreError> {
     find_by(conn, "id_number", id_number)
 }
 
-pub fn find_by_ref(conn: &Connection, public_ref: &str) -> Result<Option<CitizenAccount>, StoreError> {
+pub fn find_by_ref(
+    conn: &Connection,
+    public_ref: &str,
+) -> Result<Option<CitizenAccount>, StoreError> {
     find_by(conn, "public_ref", public_ref)
 }
 
@@ -148,7 +162,10 @@ pub fn find_by_email(conn: &Connection, email: &str) -> Result<Option<CitizenAcc
     find_by(conn, "email", email)
 }
 
-pub fn find_by_oidc_subject(conn: &Connection, subject: &str) -> Result<Option<CitizenAccount>, StoreError> {
+pub fn find_by_oidc_subject(
+    conn: &Connection,
+    subject: &str,
+) -> Result<Option<CitizenAccount>, StoreError> {
     find_by(conn, "oidc_subject", subject)
 }
 
@@ -159,7 +176,11 @@ pub fn get(conn: &Connection, id: CitizenId) -> Result<CitizenAccount, StoreErro
 }
 
 /// Links an existing account to an identity at the external provider.
-pub fn link_oidc_subject(conn: &Connection, id: CitizenId, subject: &str) -> Result<(), StoreError> {
+pub fn link_oidc_subject(
+    conn: &Connection,
+    id: CitizenId,
+    subject: &str,
+) -> Result<(), StoreError> {
     conn.prepare_cached("UPDATE citizens SET oidc_subject = ?2 WHERE id = ?1")?
         .execute(params![id.0, subject])?;
     Ok(())
@@ -191,7 +212,12 @@ pub fn record_login(conn: &Connection, id: CitizenId, now: &str) -> Result<(), S
 }
 
 /// Sets a new password; a reset also clears a failure lock.
-pub fn set_password(conn: &Connection, id: CitizenId, hash: &str, now: &str) -> Result<(), StoreError> {
+pub fn set_password(
+    conn: &Connection,
+    id: CitizenId,
+    hash: &str,
+    now: &str,
+) -> Result<(), StoreError> {
     conn.prepare_cached(
         "UPDATE citizens SET password_hash = ?2, password_changed_at = ?3, failed_logins = 0, locked_at = NULL,
                 locked_until = NULL
@@ -221,7 +247,11 @@ pub fn insert_reset(
 }
 
 /// Takes a reset link: returns its account when it is unused and not expired at `now`, and marks it used.
-pub fn take_reset(conn: &Connection, token_hash: &str, now: &str) -> Result<Option<CitizenId>, StoreError> {
+pub fn take_reset(
+    conn: &Connection,
+    token_hash: &str,
+    now: &str,
+) -> Result<Option<CitizenId>, StoreError> {
     Ok(conn
         .prepare_cached(
             "UPDATE password_resets SET used_at = ?2
@@ -246,6 +276,8 @@ pub fn reset_usable(conn: &Connection, token_hash: &str, now: &str) -> Result<bo
 /// Resets issued for an account since `since`, to cap how many links one address can be sent.
 pub fn resets_since(conn: &Connection, id: CitizenId, since: &str) -> Result<i64, StoreError> {
     Ok(conn
-        .prepare_cached("SELECT count(*) FROM password_resets WHERE citizen_id = ?1 AND created_at >= ?2")?
+        .prepare_cached(
+            "SELECT count(*) FROM password_resets WHERE citizen_id = ?1 AND created_at >= ?2",
+        )?
         .query_row(params![id.0, since], |r| r.get(0))?)
 }

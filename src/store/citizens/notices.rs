@@ -33,12 +33,18 @@ pub fn insert(
 
 pub fn unread_count(conn: &Connection, citizen: CitizenId) -> Result<i64, StoreError> {
     Ok(conn
-        .prepare_cached("SELECT count(*) FROM portal_notices WHERE citizen_id = ?1 AND read_at IS NULL")?
+        .prepare_cached(
+            "SELECT count(*) FROM portal_notices WHERE citizen_id = ?1 AND read_at IS NULL",
+        )?
         .query_row([citizen.0], |r| r.get(0))?)
 }
 
 /// The newest notices first; the dossier is named by its code, or its public id before it has one.
-pub fn recent(conn: &Connection, citizen: CitizenId, limit: i64) -> Result<Vec<PortalNotice>, StoreError> {
+pub fn recent(
+    conn: &Connection,
+    citizen: CitizenId,
+    limit: i64,
+) -> Result<Vec<PortalNotice>, StoreError> {
     let rows = conn
         .prepare_cached(
             "SELECT n.id, n.dossier_id, coalesce(d.code, d.public_id), n.status, n.body, n.created_at,
@@ -62,9 +68,15 @@ pub fn recent(conn: &Connection, citizen: CitizenId, limit: i64) -> Result<Vec<P
 }
 
 /// Marks every notice of the citizen read (opening the notification list), returning how many changed.
-pub fn mark_all_read(conn: &Connection, citizen: CitizenId, now: &str) -> Result<usize, StoreError> {
+pub fn mark_all_read(
+    conn: &Connection,
+    citizen: CitizenId,
+    now: &str,
+) -> Result<usize, StoreError> {
     Ok(conn
-        .prepare_cached("UPDATE portal_notices SET read_at = ?2 WHERE citizen_id = ?1 AND read_at IS NULL")?
+        .prepare_cached(
+            "UPDATE portal_notices SET read_at = ?2 WHERE citizen_id = ?1 AND read_at IS NULL",
+        )?
         .execute(params![citizen.0, now])?)
 }
 
@@ -83,7 +95,11 @@ pub fn mark_dossier_read(
 }
 
 /// Unread notices of one citizen, about one dossier when given.
-pub fn unread_about(conn: &Connection, citizen: CitizenId, dossier_id: Option<i64>) -> Result<i64, StoreError> {
+pub fn unread_about(
+    conn: &Connection,
+    citizen: CitizenId,
+    dossier_id: Option<i64>,
+) -> Result<i64, StoreError> {
     Ok(conn
         .prepare_cached(
             "SELECT count(*) FROM portal_notices

@@ -34,7 +34,10 @@ pub fn insert(conn: &Connection, s: &NewCitizenSession<'_>) -> Result<i64, Store
     Ok(conn.last_insert_rowid())
 }
 
-pub fn find_by_token_hash(conn: &Connection, token_hash: &str) -> Result<Option<CitizenSession>, StoreError> {
+pub fn find_by_token_hash(
+    conn: &Connection,
+    token_hash: &str,
+) -> Result<Option<CitizenSession>, StoreError> {
     Ok(conn
         .prepare_cached(
             "SELECT id, citizen_id, kind, last_seen_at, expires_at FROM citizen_sessions WHERE token_hash = ?1",
@@ -64,7 +67,11 @@ pub fn delete(conn: &Connection, id: i64) -> Result<(), StoreError> {
 }
 
 /// Ends every session of an account except `keep` (after a password change or reset).
-pub fn delete_for_citizen(conn: &Connection, id: CitizenId, keep: Option<i64>) -> Result<usize, StoreError> {
+pub fn delete_for_citizen(
+    conn: &Connection,
+    id: CitizenId,
+    keep: Option<i64>,
+) -> Result<usize, StoreError> {
     Ok(conn
         .prepare_cached("DELETE FROM citizen_sessions WHERE citizen_id = ?1 AND id IS NOT ?2")?
         .execute(params![id.0, keep])?)

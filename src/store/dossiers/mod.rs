@@ -542,7 +542,12 @@ pub fn of_owner(
 }
 
 /// Replaces the form answers (an online supplement; the old answers are kept by the caller as a revision).
-pub fn set_form_data(conn: &Connection, id: i64, form_data: &str, now: &str) -> Result<(), StoreError> {
+pub fn set_form_data(
+    conn: &Connection,
+    id: i64,
+    form_data: &str,
+    now: &str,
+) -> Result<(), StoreError> {
     conn.prepare_cached("UPDATE dossiers SET form_data = ?2, updated_at = ?3 WHERE id = ?1")?
         .execute(params![id, form_data, now])?;
     Ok(())

@@ -20,8 +20,8 @@ use crate::store::dossiers::{self, DossierRow};
 use crate::store::idempotency::IdempotencyKey;
 use crate::store::{StoreError, format_time, parse_time};
 
-use crate::web::error::ApiError;
 use crate::services::citizens::owner_acting;
+use crate::web::error::ApiError;
 use crate::web::extract::{ApiCaller, Client, dossier_settings, staff_acting};
 use crate::web::state::AppState;
 

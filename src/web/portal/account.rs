@@ -2,7 +2,7 @@
 //! registration, sign-in and sign-out, the profile with its password change, and password reset by e-mail.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use maud::{Markup, html};
@@ -17,6 +17,7 @@ use crate::store::admin_units::{self, AdminUnit};
 use crate::store::citizens::CitizenAccount;
 use crate::web::error::PageError;
 use crate::web::extract::{CitizenSession, Client, CsrfForm, NoFields};
+use crate::web::public_url::trusted_base;
 use crate::web::session::{
     CITIZEN_COOKIE, PRE_SESSION_COOKIE, citizen_cookie, csrf_token, ensure_pre_session, removal,
     safe_next,
@@ -36,7 +37,10 @@ pub struct NextQuery {
 }
 
 /// The province list and the communes of the chosen province, for the address pickers.
-pub(super) async fn places(state: &AppState, province: &str) -> Result<(Vec<AdminUnit>, Vec<AdminUnit>), PageError> {
+pub(super) async fn places(
+    state: &AppState,
+    province: &str,
+) -> Result<(Vec<AdminUnit>, Vec<AdminUnit>), PageError> {
     let province = province.to_owned();
     Ok(state
         .db
@@ -160,7 +164,10 @@ async fn register_page(
     public_page(state, "Đăng ký tài khoản", body).await
 }
 
-pub async fn show_register(State(state): State<AppState>, jar: CookieJar) -> Result<Response, PageError> {
+pub async fn show_register(
+    State(state): State<AppState>,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
     let (jar, pre) = ensure_pre_session(jar);
     let page = register_page(&state, &pre, &RegisterForm::default(), &FieldErrors::new()).await?;
     Ok((jar, page).into_response())
@@ -172,9 +179,14 @@ pub async fn submit_register(
     client: Client,
     CsrfForm(form): CsrfForm<RegisterForm>,
 ) -> Result<Response, PageError> {
-    let pre = jar.get(PRE_SESSION_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+    let pre = jar
+        .get(PRE_SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
     if form.refresh.is_some() {
-        return Ok(register_page(&state, &pre, &form, &FieldErrors::new()).await?.into_response());
+        return Ok(register_page(&state, &pre, &form, &FieldErrors::new())
+            .await?
+            .into_response());
     }
     let ctx = client.context("");
     let result = citizens::register(
@@ -198,7 +210,9 @@ pub async fn submit_register(
                 &client.user_agent,
             )
             .await?;
-            let jar = jar.add(citizen_cookie(signed_in.token)).add(removal(PRE_SESSION_COOKIE));
+            let jar = jar
+                .add(citizen_cookie(signed_in.token))
+                .add(removal(PRE_SESSION_COOKIE));
             Ok((jar, Redirect::to("/ho-so-cua-toi?registered=1")).into_response())
         }
         Err(ServiceError::Invalid(errors)) => {
@@ -242,11 +256,18 @@ pub async fn show_login(
     Query(q): Query<NextQuery>,
 ) -> Result<Response, PageError> {
     let (jar, pre) = ensure_pre_session(jar);
-    let message = q
-        .expired
-        .is_some()
-        .then_some(("", "Phiên làm việc đã kết thúc do không hoạt động. Vui lòng đăng nhập lại."));
-    let page = login_page(&state, &pre, "", safe_next(&q.next, "/ho-so-cua-toi"), message).await?;
+    let message = q.expired.is_some().then_some((
+        "",
+        "Phiên làm việc đã kết thúc do không hoạt động. Vui lòng đăng nhập lại.",
+    ));
+    let page = login_page(
+        &state,
+        &pre,
+        "",
+        safe_next(&q.next, "/ho-so-cua-toi"),
+        message,
+    )
+    .await?;
     Ok((jar, page).into_response())
 }
 
@@ -279,20 +300,33 @@ pub async fn submit_login(
     let next = safe_next(&form.next, "/ho-so-cua-toi").to_owned();
     let (status, message) = match result {
         Ok(signed_in) => {
-            let jar = jar.add(citizen_cookie(signed_in.token)).add(removal(PRE_SESSION_COOKIE));
+            let jar = jar
+                .add(citizen_cookie(signed_in.token))
+                .add(removal(PRE_SESSION_COOKIE));
             return Ok((jar, Redirect::to(&next)).into_response());
         }
-        Err(ServiceError::InvalidCredentials) => {
-            (StatusCode::UNAUTHORIZED, "Số định danh cá nhân hoặc mật khẩu không đúng.")
-        }
+        Err(ServiceError::InvalidCredentials) => (
+            StatusCode::UNAUTHORIZED,
+            "Số định danh cá nhân hoặc mật khẩu không đúng.",
+        ),
         Err(ServiceError::Locked) => (
             StatusCode::FORBIDDEN,
             "Tài khoản đang bị khóa tạm thời do nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau hoặc đặt lại mật khẩu.",
         ),
         Err(e) => return Err(e.into()),
     };
-    let pre = jar.get(PRE_SESSION_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
-    let page = login_page(&state, &pre, form.id_number.trim(), &next, Some(("error", message))).await?;
+    let pre = jar
+        .get(PRE_SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    let page = login_page(
+        &state,
+        &pre,
+        form.id_number.trim(),
+        &next,
+        Some(("error", message)),
+    )
+    .await?;
     Ok((status, page).into_response())
 }
 
@@ -370,7 +404,15 @@ pub async fn show_profile(
         "password" => "Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.",
         _ => "Đã lưu thông tin tài khoản.",
     });
-    profile_page(&state, &me, &input_of(&account), &FieldErrors::new(), &FieldErrors::new(), message).await
+    profile_page(
+        &state,
+        &me,
+        &input_of(&account),
+        &FieldErrors::new(),
+        &FieldErrors::new(),
+        message,
+    )
+    .await
 }
 
 pub async fn submit_profile(
@@ -385,13 +427,29 @@ pub async fn submit_profile(
         ..form.profile
     };
     if form.refresh.is_some() {
-        let page = profile_page(&state, &me, &input, &FieldErrors::new(), &FieldErrors::new(), None).await?;
+        let page = profile_page(
+            &state,
+            &me,
+            &input,
+            &FieldErrors::new(),
+            &FieldErrors::new(),
+            None,
+        )
+        .await?;
         return Ok(page.into_response());
     }
-    match citizens::update_profile(&state.db, &client.context(&me.owner_ref()), me.citizen_id, &input).await {
+    match citizens::update_profile(
+        &state.db,
+        &client.context(&me.owner_ref()),
+        me.citizen_id,
+        &input,
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to("/tai-khoan?saved=profile").into_response()),
         Err(ServiceError::Invalid(errors)) => {
-            let page = profile_page(&state, &me, &input, &errors, &FieldErrors::new(), None).await?;
+            let page =
+                profile_page(&state, &me, &input, &errors, &FieldErrors::new(), None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),
@@ -429,23 +487,19 @@ pub async fn submit_password(
         Ok(()) => Ok(Redirect::to("/tai-khoan?saved=password").into_response()),
         Err(ServiceError::Invalid(errors)) => {
             let account = citizens::account(&state.db, me.citizen_id).await?;
-            let page =
-                profile_page(&state, &me, &input_of(&account), &FieldErrors::new(), &errors, None).await?;
+            let page = profile_page(
+                &state,
+                &me,
+                &input_of(&account),
+                &FieldErrors::new(),
+                &errors,
+                None,
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// The portal's own address for links in e-mails: the configured public URL, else the address the request came to.
-pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
-    state.config.notify.public_url.clone().unwrap_or_else(|| {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
-        format!("https://{host}")
-    })
 }
 
 async fn forgot_page(state: &AppState, pre: &str, sent: bool) -> Result<Markup, PageError> {
@@ -467,7 +521,10 @@ async fn forgot_page(state: &AppState, pre: &str, sent: bool) -> Result<Markup, 
     public_page(state, "Quên mật khẩu", body).await
 }
 
-pub async fn show_forgot(State(state): State<AppState>, jar: CookieJar) -> Result<Response, PageError> {
+pub async fn show_forgot(
+    State(state): State<AppState>,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
     let (jar, pre) = ensure_pre_session(jar);
     Ok((jar, forgot_page(&state, &pre, false).await?).into_response())
 }
@@ -487,16 +544,27 @@ pub async fn submit_forgot(
     client: Client,
     CsrfForm(form): CsrfForm<ForgotForm>,
 ) -> Result<Markup, PageError> {
-    reset::request(
-        &state.db,
-        &client.context(""),
-        &state.notifier,
-        &base_url(&state, &headers),
-        &form.id_number,
-        &form.email,
-    )
-    .await?;
-    let pre = jar.get(PRE_SESSION_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+    // A request that came under a name this machine does not answer to gets no link: it could point elsewhere.
+    match trusted_base(&state, &headers) {
+        Some(base) => {
+            reset::request(
+                &state.db,
+                &client.context(""),
+                &state.notifier,
+                &base,
+                &form.id_number,
+                &form.email,
+            )
+            .await?
+        }
+        None => tracing::warn!(
+            "password reset not sent: set notify.public_url, the request's Host is not this server"
+        ),
+    }
+    let pre = jar
+        .get(PRE_SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
     forgot_page(&state, &pre, true).await
 }
 
@@ -554,7 +622,10 @@ pub async fn submit_reset(
     Path(token): Path<String>,
     CsrfForm(form): CsrfForm<ResetForm>,
 ) -> Result<Response, PageError> {
-    let pre = jar.get(PRE_SESSION_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+    let pre = jar
+        .get(PRE_SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
     let result = reset::complete(
         &state.db,
         &state.config.security,
@@ -588,5 +659,8 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/tai-khoan", get(show_profile).post(submit_profile))
         .route("/tai-khoan/mat-khau", post(submit_password))
         .route("/quen-mat-khau", get(show_forgot).post(submit_forgot))
-        .route("/dat-lai-mat-khau/{token}", get(show_reset).post(submit_reset))
+        .route(
+            "/dat-lai-mat-khau/{token}",
+            get(show_reset).post(submit_reset),
+        )
 }

@@ -21,7 +21,9 @@ pub async fn citizen_page(
     let id = me.citizen_id;
     let (office, unread) = state
         .db
-        .read(move |c| Ok::<_, StoreError>((settings::get_office(c)?, notices::unread_count(c, id)?)))
+        .read(move |c| {
+            Ok::<_, StoreError>((settings::get_office(c)?, notices::unread_count(c, id)?))
+        })
         .await?;
     let nav = CitizenNav {
         name: me.full_name.clone(),

@@ -36,13 +36,43 @@ fn back(row: &DossierRow, done: &str) -> Redirect {
 }
 
 /// A refusal (409) as a short page that links back to the dossier.
-async fn refused(state: &AppState, me: &CitizenPrincipal, row: &DossierRow, code: &str) -> Result<Response, PageError> {
+async fn refused(
+    state: &AppState,
+    me: &CitizenPrincipal,
+    row: &DossierRow,
+    code: &str,
+) -> Result<Response, PageError> {
     let body = html! {
         h1 { "Không thực hiện được" }
         div class="alert error" role="alert" { (refusal_message(code)) }
         p { a href={ "/ho-so-cua-toi/" (reference(row)) } { "← Quay lại hồ sơ" } }
     };
-    Ok((StatusCode::CONFLICT, citizen_page(state, me, "Không thực hiện được", body).await?).into_response())
+    Ok((
+        StatusCode::CONFLICT,
+        citizen_page(state, me, "Không thực hiện được", body).await?,
+    )
+        .into_response())
+}
+
+/// A form that did not pass (422) as a short page with its messages and a link back to the dossier section.
+async fn invalid(
+    state: &AppState,
+    me: &CitizenPrincipal,
+    row: &DossierRow,
+    title: &str,
+    errors: &FieldErrors,
+    anchor: &str,
+) -> Result<Response, PageError> {
+    let body = html! {
+        h1 { (title) }
+        (error_summary(errors))
+        p { a href={ "/ho-so-cua-toi/" (reference(row)) "#" (anchor) } { "← Quay lại hồ sơ" } }
+    };
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        citizen_page(state, me, title, body).await?,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -61,16 +91,18 @@ pub async fn post_message(
 ) -> Result<Response, PageError> {
     let row = own_dossier(&state, &me, reference_).await?;
     let ctx = client.context(&me.owner_ref());
-    match exchange::post_message(&state.db, &ctx, &owner_acting(&me), &row.public_id, &form.body).await {
+    match exchange::post_message(
+        &state.db,
+        &ctx,
+        &owner_acting(&me),
+        &row.public_id,
+        &form.body,
+    )
+    .await
+    {
         Ok(()) => Ok(back(&row, "message").into_response()),
         Err(ServiceError::Invalid(e)) => {
-            let code = e.0.values().flatten().next().cloned().unwrap_or_default();
-            let body = html! {
-                h1 { "Chưa gửi được tin nhắn" }
-                div class="alert error" role="alert" { (field_message(&code)) }
-                p { a href={ "/ho-so-cua-toi/" (reference(&row)) "#messages" } { "← Quay lại hồ sơ" } }
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, citizen_page(&state, &me, "Tin nhắn", body).await?).into_response())
+            invalid(&state, &me, &row, "Chưa gửi được tin nhắn", &e, "messages").await
         }
         Err(e) => Err(e.into()),
     }
@@ -103,10 +135,22 @@ pub async fn withdraw(
     };
     let ctx = client.context(&me.owner_ref());
     let settings = dossier_settings(&state);
-    match dossier_service::act(&state.db, &ctx, &settings, &owner_acting(&me), &row.public_id, input, None).await {
+    match dossier_service::act(
+        &state.db,
+        &ctx,
+        &settings,
+        &owner_acting(&me),
+        &row.public_id,
+        input,
+        None,
+    )
+    .await
+    {
         Ok(row) => Ok(back(&row, "withdraw").into_response()),
         Err(ServiceError::Refused(code)) => refused(&state, &me, &row, code).await,
-        Err(ServiceError::Forbidden) => refused(&state, &me, &row, "dossier.invalid_transition").await,
+        Err(ServiceError::Forbidden) => {
+            refused(&state, &me, &row, "dossier.invalid_transition").await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -126,7 +170,10 @@ async fn supplement_page(
         .ok_or(ServiceError::NotFound)?
         .body;
     let (fields, v) = (procedure.form.clone(), values.clone());
-    let places = state.db.read(move |c| load_address_options(c, ADDRESS_ERA, &fields, &v)).await?;
+    let places = state
+        .db
+        .read(move |c| load_address_options(c, ADDRESS_ERA, &fields, &v))
+        .await?;
     let link = format!("/ho-so-cua-toi/{}", reference(row));
     let body = html! {
         h1 { "Bổ sung hồ sơ " (reference(row)) }
@@ -173,7 +220,11 @@ pub async fn show_supplement(
         return refused(&state, &me, &row, "dossier.invalid_transition").await;
     }
     let values: Value = serde_json::from_str(&row.form_data).unwrap_or(Value::Null);
-    Ok(supplement_page(&state, &me, &row, &values, &FieldErrors::new()).await?.into_response())
+    Ok(
+        supplement_page(&state, &me, &row, &values, &FieldErrors::new())
+            .await?
+            .into_response(),
+    )
 }
 
 /// `POST /ho-so-cua-toi/{ref}/bo-sung` (multipart: the e-form's fields and `file_<n>` per component).
@@ -182,9 +233,20 @@ pub async fn submit_supplement(
     client: Client,
     CitizenSession(me): CitizenSession,
     Path(reference_): Path<String>,
-    upload: Upload,
+    upload: Result<Upload, Response>,
 ) -> Result<Response, PageError> {
     let row = own_dossier(&state, &me, reference_).await?;
+    let upload = match upload {
+        Ok(u) => u,
+        Err(refused) if refused.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let values: Value = serde_json::from_str(&row.form_data).unwrap_or(Value::Null);
+            let mut errors = FieldErrors::new();
+            errors.add("file", "file.too_large");
+            let page = supplement_page(&state, &me, &row, &values, &errors).await?;
+            return Ok((StatusCode::PAYLOAD_TOO_LARGE, page).into_response());
+        }
+        Err(refused) => return Ok(refused),
+    };
     let (code, version) = (row.procedure_code.clone(), row.procedure_version);
     let procedure = state
         .db
@@ -196,13 +258,21 @@ pub async fn submit_supplement(
     let command = answers::command(&upload.fields);
     if command != FormCommand::Submit {
         answers::apply_command(&procedure.form, &mut values, &command);
-        return Ok(supplement_page(&state, &me, &row, &values, &FieldErrors::new()).await?.into_response());
+        return Ok(
+            supplement_page(&state, &me, &row, &values, &FieldErrors::new())
+                .await?
+                .into_response(),
+        );
     }
     let acting = owner_acting(&me);
     let mut errors = FieldErrors::new();
     let mut papers = Vec::new();
     for f in &upload.files {
-        let Some(position) = f.field.strip_prefix("file_").and_then(|p| p.parse::<i64>().ok()) else {
+        let Some(position) = f
+            .field
+            .strip_prefix("file_")
+            .and_then(|p| p.parse::<i64>().ok())
+        else {
             continue;
         };
         let doc = NewDocument {
@@ -224,7 +294,17 @@ pub async fn submit_supplement(
     let answers = (!procedure.form.is_empty()).then_some(values.clone());
     let ctx = client.context(&me.owner_ref());
     let settings = dossier_settings(&state);
-    match exchange::supplement(&state.db, &ctx, &settings, &acting, &row.public_id, answers, papers).await {
+    match exchange::supplement(
+        &state.db,
+        &ctx,
+        &settings,
+        &acting,
+        &row.public_id,
+        answers,
+        papers,
+    )
+    .await
+    {
         Ok(row) => Ok(back(&row, "supplement").into_response()),
         Err(ServiceError::Invalid(errors)) => {
             let page = supplement_page(&state, &me, &row, &values, &errors).await?;
@@ -249,13 +329,7 @@ pub async fn rate(
         Ok(()) => Ok(back(&row, "rating").into_response()),
         Err(ServiceError::Refused(code)) => refused(&state, &me, &row, code).await,
         Err(ServiceError::Invalid(e)) => {
-            let code = e.0.values().flatten().next().cloned().unwrap_or_default();
-            let body = html! {
-                h1 { "Chưa gửi được đánh giá" }
-                div class="alert error" role="alert" { (field_message(&code)) }
-                p { a href={ "/ho-so-cua-toi/" (reference(&row)) "#rating" } { "← Quay lại hồ sơ" } }
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, citizen_page(&state, &me, "Đánh giá", body).await?).into_response())
+            invalid(&state, &me, &row, "Chưa gửi được đánh giá", &e, "rating").await
         }
         Err(e) => Err(e.into()),
     }
@@ -263,9 +337,9 @@ pub async fn rate(
 
 /// The routes of "my dossiers".
 pub fn routes() -> axum::Router<AppState> {
+    use super::my_dossiers as pages;
     use axum::extract::DefaultBodyLimit;
     use axum::routing::{get, post};
-    use super::my_dossiers as pages;
     axum::Router::new()
         .route("/ho-so-cua-toi", get(pages::show_list))
         .route("/ho-so-cua-toi/{ref}", get(pages::show))

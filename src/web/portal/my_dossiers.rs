@@ -114,7 +114,11 @@ pub async fn show_list(
 }
 
 /// A dossier of the signed-in citizen, or "not found" for anything else.
-pub async fn own_dossier(state: &AppState, me: &CitizenPrincipal, reference: String) -> Result<DossierRow, PageError> {
+pub async fn own_dossier(
+    state: &AppState,
+    me: &CitizenPrincipal,
+    reference: String,
+) -> Result<DossierRow, PageError> {
     let row = state
         .db
         .read(move |c| dossiers::find(c, &reference))
@@ -141,7 +145,11 @@ struct Detail {
     revisions: usize,
 }
 
-async fn detail(state: &AppState, me: &CitizenPrincipal, reference: String) -> Result<Detail, PageError> {
+async fn detail(
+    state: &AppState,
+    me: &CitizenPrincipal,
+    reference: String,
+) -> Result<Detail, PageError> {
     let row = own_dossier(state, me, reference).await?;
     let (id, unit) = (row.id, row.unit_code.clone());
     crate::services::citizens::mark_notices_read(&state.db, me.citizen_id, Some(id)).await?;
@@ -155,7 +163,10 @@ async fn detail(state: &AppState, me: &CitizenPrincipal, reference: String) -> R
                 .unwrap_or_default();
             let places = place_names(c, &form, &answers)?;
             let unit_name = match unit {
-                Some(u) => org::list_units(c)?.into_iter().find(|x| x.code == u).map(|x| x.name),
+                Some(u) => org::list_units(c)?
+                    .into_iter()
+                    .find(|x| x.code == u)
+                    .map(|x| x.name),
                 None => None,
             };
             Ok::<_, crate::store::StoreError>((
@@ -203,7 +214,11 @@ pub(super) fn place_names(
     Ok(names)
 }
 
-fn answer_text(f: &FormField, v: &Value, places: &std::collections::BTreeMap<String, String>) -> String {
+fn answer_text(
+    f: &FormField,
+    v: &Value,
+    places: &std::collections::BTreeMap<String, String>,
+) -> String {
     match (f.kind, v) {
         (FieldType::Yesno, Value::Bool(b)) => if *b { "Có" } else { "Không" }.to_owned(),
         (FieldType::Address, v) => AddressValue::from_value(v)
@@ -217,7 +232,10 @@ fn answer_text(f: &FormField, v: &Value, places: &std::collections::BTreeMap<Str
             })
             .unwrap_or_default(),
         (FieldType::Money, Value::Number(n)) => {
-            format!("{} đồng", crate::domain::eform::parse::format_money(n.as_u64().unwrap_or(0)))
+            format!(
+                "{} đồng",
+                crate::domain::eform::parse::format_money(n.as_u64().unwrap_or(0))
+            )
         }
         (FieldType::Date, Value::String(s)) => crate::domain::citizen::parse_date(s)
             .map_or_else(|| s.clone(), crate::domain::timefmt::date),
@@ -273,7 +291,13 @@ pub fn answers_table(
 fn comment_for_applicant(action: &str) -> bool {
     matches!(
         action,
-        "request_supplement" | "refuse" | "extend" | "stop" | "request_payment" | "reject" | "withdraw"
+        "request_supplement"
+            | "refuse"
+            | "extend"
+            | "stop"
+            | "request_payment"
+            | "reject"
+            | "withdraw"
     )
 }
 
@@ -302,11 +326,16 @@ pub async fn show(
             "Hồ sơ đã được gửi lúc {}. Trạng thái: Mới đăng ký. {}Cơ quan sẽ kiểm tra và thông báo việc tiếp nhận qua thư điện tử, tin nhắn và trên Cổng.",
             long_time(Some(&d.row.submitted_at)),
             counted_from
-                .map(|t| format!("Hồ sơ nộp ngoài giờ làm việc được tính từ {}. ", crate::domain::timefmt::long_form(t)))
+                .map(|t| format!(
+                    "Hồ sơ nộp ngoài giờ làm việc được tính từ {}. ",
+                    crate::domain::timefmt::long_form(t)
+                ))
                 .unwrap_or_default()
         )),
         (_, Some("message")) => Some("Đã gửi tin nhắn.".to_owned()),
-        (_, Some("supplement")) => Some("Đã nộp bổ sung hồ sơ. Mã hồ sơ không thay đổi.".to_owned()),
+        (_, Some("supplement")) => {
+            Some("Đã nộp bổ sung hồ sơ. Mã hồ sơ không thay đổi.".to_owned())
+        }
         (_, Some("withdraw")) => Some("Đã gửi yêu cầu rút hồ sơ.".to_owned()),
         (_, Some("rating")) => Some("Cảm ơn Ông/Bà đã đánh giá.".to_owned()),
         _ => None,
@@ -316,8 +345,12 @@ pub async fn show(
 
 /// When an online submission outside office hours counts as received (Decree 45/2020: the next working moment), or
 /// `None` when it was sent during office hours.
-async fn official_receipt(state: &AppState, submitted_at: &str) -> Result<Option<time::PrimitiveDateTime>, PageError> {
-    let Some(at) = crate::store::parse_time(submitted_at).map(crate::domain::calendar::to_local) else {
+async fn official_receipt(
+    state: &AppState,
+    submitted_at: &str,
+) -> Result<Option<time::PrimitiveDateTime>, PageError> {
+    let Some(at) = crate::store::parse_time(submitted_at).map(crate::domain::calendar::to_local)
+    else {
         return Ok(None);
     };
     let calendar = state.db.read(crate::services::calendar::load).await?;
@@ -325,16 +358,33 @@ async fn official_receipt(state: &AppState, submitted_at: &str) -> Result<Option
     Ok((counted != at).then_some(counted))
 }
 
-async fn render(state: &AppState, me: &CitizenPrincipal, d: &Detail, notice: Option<&str>) -> Result<Markup, PageError> {
+async fn render(
+    state: &AppState,
+    me: &CitizenPrincipal,
+    d: &Detail,
+    notice: Option<&str>,
+) -> Result<Markup, PageError> {
     let row = &d.row;
     let now = time::OffsetDateTime::now_utc();
     let csrf = csrf_token(&state.mac, &me.token);
     let link = format!("/ho-so-cua-toi/{}", reference(row));
     let stage = Stage::parse(&row.stage);
     let actions = stage
-        .map(|s| available(s, row.unit_code.as_deref(), row.assignee_id, false, &owner_acting(me).actor))
+        .map(|s| {
+            available(
+                s,
+                row.unit_code.as_deref(),
+                row.assignee_id,
+                false,
+                &owner_acting(me).actor,
+            )
+        })
         .unwrap_or_default();
-    let supplement_request = d.events.iter().rev().find(|e| e.action == "request_supplement");
+    let supplement_request = d
+        .events
+        .iter()
+        .rev()
+        .find(|e| e.action == "request_supplement");
     let answers: Value = serde_json::from_str(&row.form_data).unwrap_or(Value::Null);
     let rating_until = ratings::window(row, now);
     let body = html! {
@@ -462,12 +512,18 @@ fn messages_section(link: &str, csrf: &str, msgs: &[MessageRow]) -> Markup {
     }
 }
 
-fn rating_form(link: &str, csrf: &str, current: Option<&RatingRow>, until: time::OffsetDateTime) -> Markup {
+fn rating_form(
+    link: &str,
+    csrf: &str,
+    current: Option<&RatingRow>,
+    until: time::OffsetDateTime,
+) -> Markup {
     let criteria: std::collections::BTreeMap<String, String> = current
         .and_then(|r| serde_json::from_str(&r.criteria).ok())
         .unwrap_or_default();
-    let indices: std::collections::BTreeMap<String, u8> =
-        current.and_then(|r| serde_json::from_str(&r.indices).ok()).unwrap_or_default();
+    let indices: std::collections::BTreeMap<String, u8> = current
+        .and_then(|r| serde_json::from_str(&r.indices).ok())
+        .unwrap_or_default();
     let overall = current.map_or("", |r| r.overall.as_str());
     html! {
         section class="card" aria-labelledby="rating" {
@@ -540,12 +596,17 @@ pub async fn download(
     let bytes = tokio::task::spawn_blocking(move || crate::filestore::read(&dir, &sha))
         .await
         .map_err(|e| ServiceError::Internal(anyhow::Error::new(e)))?
-        .map_err(|e| ServiceError::Internal(anyhow::Error::new(e).context("reading a dossier file")))?;
+        .map_err(|e| {
+            ServiceError::Internal(anyhow::Error::new(e).context("reading a dossier file"))
+        })?;
     Ok(attachment(&document.media_type, &document.file_name, bytes))
 }
 
 /// `GET /thong-bao`: the bell's list; opening it marks everything read.
-pub async fn show_notices(State(state): State<AppState>, CitizenSession(me): CitizenSession) -> Result<Markup, PageError> {
+pub async fn show_notices(
+    State(state): State<AppState>,
+    CitizenSession(me): CitizenSession,
+) -> Result<Markup, PageError> {
     let id = me.citizen_id;
     let list = state.db.read(move |c| notices::recent(c, id, 100)).await?;
     crate::services::citizens::mark_notices_read(&state.db, id, None).await?;
@@ -566,7 +627,10 @@ pub async fn show_notices(State(state): State<AppState>, CitizenSession(me): Cit
 }
 
 /// `GET /kho-du-lieu`: the citizen's document store (papers and results of earlier dossiers).
-pub async fn show_store(State(state): State<AppState>, CitizenSession(me): CitizenSession) -> Result<Markup, PageError> {
+pub async fn show_store(
+    State(state): State<AppState>,
+    CitizenSession(me): CitizenSession,
+) -> Result<Markup, PageError> {
     let files = submissions::document_store(&state.db, &me).await?;
     let body = html! {
         h1 { "Kho dữ liệu của tôi" }

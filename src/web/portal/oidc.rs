@@ -38,8 +38,9 @@ use crate::web::state::AppState;
 use crate::web::ui::form::{Field, csrf_input, error_summary, field};
 use crate::web::ui::messages::refusal_message;
 
-use super::account::{address_detail, base_url, login_page, place_fields, places};
+use super::account::{address_detail, login_page, place_fields, places};
 use super::citizen_page::public_page;
+use crate::web::public_url::public_base;
 
 /// Flow secrets between leaving for the provider and the callback.
 const FLOW_COOKIE: &str = "__Host-motcua_oidc";
@@ -127,10 +128,7 @@ fn now() -> i64 {
 /// The callback address registered at the provider. Set `notify.public_url` in production: without it the address
 /// comes from the request's `Host`, which the provider must then match against its registered redirect URIs.
 fn redirect_uri(state: &AppState, headers: &HeaderMap) -> String {
-    format!(
-        "{}/dang-nhap/oidc/callback",
-        base_url(state, headers).trim_end_matches('/')
-    )
+    format!("{}/dang-nhap/oidc/callback", public_base(state, headers))
 }
 
 /// A same-site path to return to, percent-encoded where needed so it is always a valid header value.

@@ -140,7 +140,10 @@ pub async fn show_draft(
     Query(q): Query<StepQuery>,
 ) -> Result<Markup, PageError> {
     let view = submissions::load(&state.db, &me, &id).await?;
-    let notice = q.luu.is_some().then_some("Đã lưu hồ sơ nháp. Ông/Bà có thể quay lại khai tiếp bất cứ lúc nào.");
+    let notice = q
+        .luu
+        .is_some()
+        .then_some("Đã lưu hồ sơ nháp. Ông/Bà có thể quay lại khai tiếp bất cứ lúc nào.");
     let errors = FieldErrors::new();
     match q.buoc.as_str() {
         "giay-to" => papers_page(&state, &me, &view, &errors, notice).await,
@@ -203,10 +206,19 @@ pub async fn submit_form(
         answers::apply_command(fields, &mut values, &command);
         submissions::save_answers(&state.db, &ctx, &me, &id, &values).await?;
         if save_only {
-            return Ok(Redirect::to(&format!("{}&luu=1", draft_url(&id, "to-khai"))).into_response());
+            return Ok(
+                Redirect::to(&format!("{}&luu=1", draft_url(&id, "to-khai"))).into_response(),
+            );
         }
-        let view = DraftView { answers: values.clone(), ..view };
-        return Ok(form_page(&state, &me, &view, &values, &FieldErrors::new(), None).await?.into_response());
+        let view = DraftView {
+            answers: values.clone(),
+            ..view
+        };
+        return Ok(
+            form_page(&state, &me, &view, &values, &FieldErrors::new(), None)
+                .await?
+                .into_response(),
+        );
     }
     submissions::save_answers(&state.db, &ctx, &me, &id, &values).await?;
     match answers::validate(fields, &values) {
@@ -314,9 +326,24 @@ pub async fn upload_paper(
     client: Client,
     CitizenSession(me): CitizenSession,
     Path(id): Path<String>,
-    upload: Upload,
+    upload: Result<Upload, Response>,
 ) -> Result<Response, PageError> {
-    let component: i64 = upload.field("component").parse().map_err(|_| ServiceError::NotFound)?;
+    let upload = match upload {
+        Ok(u) => u,
+        Err(refused) if refused.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            // Far over the limit, the body was cut off before its fields could be read: say so on the papers page.
+            let view = submissions::load(&state.db, &me, &id).await?;
+            let mut errors = FieldErrors::new();
+            errors.add("file", "file.too_large");
+            let page = papers_page(&state, &me, &view, &errors, None).await?;
+            return Ok((StatusCode::PAYLOAD_TOO_LARGE, page).into_response());
+        }
+        Err(refused) => return Ok(refused),
+    };
+    let component: i64 = upload
+        .field("component")
+        .parse()
+        .map_err(|_| ServiceError::NotFound)?;
     let (file_name, bytes) = upload
         .file("file")
         .map(|f| (f.file_name.clone(), f.bytes.clone()))
@@ -328,9 +355,12 @@ pub async fn upload_paper(
         kind: "submitted".to_owned(),
         component: Some(component),
     };
-    let result = submissions::attach(&state.db, state.files_dir.clone(), &ctx, &me, &id, paper).await;
+    let result =
+        submissions::attach(&state.db, state.files_dir.clone(), &ctx, &me, &id, paper).await;
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("{}#c{component}", draft_url(&id, "giay-to"))).into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&format!("{}#c{component}", draft_url(&id, "giay-to"))).into_response(),
+        ),
         Err(ServiceError::Invalid(errors)) => {
             let view = submissions::load(&state.db, &me, &id).await?;
             let page = papers_page(&state, &me, &view, &errors, None).await?;
@@ -358,7 +388,11 @@ pub async fn reuse_paper(
     let document = form.document.ok_or(ServiceError::NotFound)?;
     let ctx = client.context(&me.owner_ref());
     submissions::reuse(&state.db, &ctx, &me, &id, form.component, document).await?;
-    Ok(Redirect::to(&format!("{}#c{}", draft_url(&id, "giay-to"), form.component)))
+    Ok(Redirect::to(&format!(
+        "{}#c{}",
+        draft_url(&id, "giay-to"),
+        form.component
+    )))
 }
 
 #[derive(Deserialize)]
@@ -378,13 +412,22 @@ pub async fn remove_paper(
 }
 
 const DELIVERY: [(&str, &str); 3] = [
-    ("counter", "Nhận trực tiếp tại Bộ phận Tiếp nhận và Trả kết quả"),
-    ("post", "Nhận qua dịch vụ bưu chính công ích (trả phí khi nhận)"),
+    (
+        "counter",
+        "Nhận trực tiếp tại Bộ phận Tiếp nhận và Trả kết quả",
+    ),
+    (
+        "post",
+        "Nhận qua dịch vụ bưu chính công ích (trả phí khi nhận)",
+    ),
     ("online", "Nhận kết quả điện tử trên Cổng dịch vụ công"),
 ];
 
 pub fn delivery_label(key: &str) -> &'static str {
-    DELIVERY.iter().find(|(k, _)| *k == key).map_or("", |(_, l)| l)
+    DELIVERY
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or("", |(_, l)| l)
 }
 
 async fn delivery_page(
@@ -439,8 +482,15 @@ pub async fn submit_delivery(
     CsrfForm(form): CsrfForm<DeliveryForm>,
 ) -> Result<Response, PageError> {
     let ctx = client.context(&me.owner_ref());
-    let result =
-        submissions::save_delivery(&state.db, &ctx, &me, &id, &form.delivery, &form.delivery_address).await;
+    let result = submissions::save_delivery(
+        &state.db,
+        &ctx,
+        &me,
+        &id,
+        &form.delivery,
+        &form.delivery_address,
+    )
+    .await;
     match result {
         Ok(()) => Ok(Redirect::to(&draft_url(&id, "xem-lai")).into_response()),
         Err(ServiceError::Invalid(errors)) => {
@@ -529,7 +579,9 @@ pub async fn submit_draft(
 ) -> Result<Response, PageError> {
     let ctx = client.context(&me.owner_ref());
     match submissions::submit(&state.db, &ctx, &dossier_settings(&state), &me, &id).await {
-        Ok(row) => Ok(Redirect::to(&format!("/ho-so-cua-toi/{}?da-nop=1", row.public_id)).into_response()),
+        Ok(row) => {
+            Ok(Redirect::to(&format!("/ho-so-cua-toi/{}?da-nop=1", row.public_id)).into_response())
+        }
         Err(ServiceError::Invalid(errors)) => {
             let view = submissions::load(&state.db, &me, &id).await?;
             let page = review_page(&state, &me, &view, &errors).await?;
@@ -569,4 +621,3 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/ho-so-nhap/{id}/nop", post(submit_draft))
         .route("/ho-so-nhap/{id}/xoa", post(discard_draft))
 }
-

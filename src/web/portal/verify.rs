@@ -5,7 +5,7 @@
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum_extra::extract::CookieJar;
@@ -17,7 +17,6 @@ use crate::store::results::ResultRecord;
 use crate::store::settings::{self, OfficeInfo};
 
 use crate::web::error::PageError;
-use crate::web::extract::dossier_settings;
 use crate::web::session::{PRE_SESSION_COOKIE, SESSION_COOKIE, csrf_token, pre_session_cookie};
 use crate::web::state::AppState;
 use crate::web::ui::dossier::long_time;
@@ -273,37 +272,10 @@ pub(super) async fn show(
         .into_response())
 }
 
-/// The origin of the public verification page the slip's QR code points to: the configured public address, else
-/// this request's host (HTTPS unless the server runs plain HTTP behind a proxy).
-fn public_base(state: &AppState, headers: &HeaderMap, uri: &Uri) -> String {
-    if let Some(url) = dossier_settings(state).public_url {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let plausible = |h: &&str| {
-        !h.is_empty()
-            && h.len() <= 253
-            && h.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
-    };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .or_else(|| uri.authority().map(|a| a.as_str()))
-        .filter(plausible)
-        .unwrap_or("localhost");
-    let scheme = if state.config.server.http {
-        "http"
-    } else {
-        "https"
-    };
-    format!("{scheme}://{host}")
-}
-
 /// `GET /xac-thuc-ket-qua/{code}/phieu`: the printable verification slip with its QR code.
 pub(super) async fn show_slip(
     State(state): State<AppState>,
     headers: HeaderMap,
-    uri: Uri,
     jar: CookieJar,
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
@@ -314,7 +286,7 @@ pub(super) async fn show_slip(
     };
     let url = format!(
         "{}/xac-thuc-ket-qua/{}",
-        public_base(&state, &headers, &uri),
+        crate::web::public_url::public_base(&state, &headers),
         r.verify_code
     );
     let qr = results_qr(&url)?;

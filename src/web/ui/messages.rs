@@ -184,8 +184,12 @@ pub fn field_message(code: &str) -> &'static str {
         "form_set.unknown" => "Bộ biểu mẫu không tồn tại.",
         "document_kind.invalid" => "Loại tệp đính kèm không hợp lệ.",
         "file.empty" => "Chưa chọn tệp, hoặc tệp rỗng.",
-        "file.too_large" => "Tệp vượt quá dung lượng tối đa 20 MB cho mỗi tệp. Vui lòng nén hoặc quét lại với độ phân giải thấp hơn.",
-        "file.mismatch" => "Nội dung tệp không khớp với phần mở rộng của tên tệp (ví dụ tệp tên .pdf nhưng không phải PDF). Vui lòng chọn đúng tệp.",
+        "file.too_large" => {
+            "Tệp vượt quá dung lượng tối đa 20 MB cho mỗi tệp. Vui lòng nén hoặc quét lại với độ phân giải thấp hơn."
+        }
+        "file.mismatch" => {
+            "Nội dung tệp không khớp với phần mở rộng của tên tệp (ví dụ tệp tên .pdf nhưng không phải PDF). Vui lòng chọn đúng tệp."
+        }
         "component.unknown" => "Thành phần hồ sơ không tồn tại.",
         "json.invalid" => "Nội dung gửi lên không phải JSON hợp lệ.",
         "cursor.invalid" => "Con trỏ trang không hợp lệ.",
@@ -200,7 +204,9 @@ pub fn field_message(code: &str) -> &'static str {
         "eform.below_min" => "Giá trị nhỏ hơn mức tối thiểu cho phép.",
         "eform.above_max" => "Giá trị lớn hơn mức tối đa cho phép.",
         "eform.money" => "Số tiền phải là số nguyên đồng, không âm, ví dụ 1.500.000.",
-        "eform.date" => "Ngày không có thật hoặc sai dạng; hãy nhập ngày/tháng/năm, ví dụ 05/02/2027.",
+        "eform.date" => {
+            "Ngày không có thật hoặc sai dạng; hãy nhập ngày/tháng/năm, ví dụ 05/02/2027."
+        }
         "eform.choice" => "Vui lòng chọn một trong các lựa chọn có sẵn.",
         "eform.yesno" => "Vui lòng chọn Có hoặc Không.",
         "eform.id_number" => {
@@ -216,20 +222,27 @@ pub fn field_message(code: &str) -> &'static str {
         "eform.rows_min" => "Chưa đủ số dòng tối thiểu; hãy bấm «Thêm dòng» và điền tiếp.",
         "eform.rows_max" => "Nhiều dòng hơn số dòng tối đa cho phép; hãy xoá bớt.",
         // Citizen accounts and online submission.
-        "citizen.exists" => "Số định danh này đã có tài khoản. Hãy đăng nhập, hoặc dùng “Quên mật khẩu”.",
+        "citizen.exists" => {
+            "Số định danh này đã có tài khoản. Hãy đăng nhập, hoặc dùng “Quên mật khẩu”."
+        }
         "citizen_id.format" => "Số định danh cá nhân gồm đúng 12 chữ số, in trên thẻ Căn cước.",
-        "citizen_id.province" => "Ba chữ số đầu của số định danh không phải mã tỉnh, thành phố nào; vui lòng kiểm tra lại.",
-        "citizen_id.century" => "Chữ số thứ tư của số định danh (thế kỷ và giới tính) không hợp lệ.",
+        "citizen_id.province" => {
+            "Ba chữ số đầu của số định danh không phải mã tỉnh, thành phố nào; vui lòng kiểm tra lại."
+        }
+        "citizen_id.century" => {
+            "Chữ số thứ tư của số định danh (thế kỷ và giới tính) không hợp lệ."
+        }
         "citizen_id.birth_year" => "Năm sinh trong số định danh không khớp với ngày sinh đã nhập.",
         "place.unknown" => "Vui lòng chọn tỉnh, thành phố và xã, phường trong danh sách.",
         "component.required" => "Thành phần hồ sơ bắt buộc này chưa có tệp đính kèm.",
         "rating.overall_required" => "Vui lòng chọn mức độ hài lòng chung.",
         "rating.level" => "Vui lòng chọn một trong ba mức: Rất hài lòng, Hài lòng, Chưa hài lòng.",
         "rating.score" => "Điểm mỗi chỉ số chỉ là 0, 1 hoặc 2.",
-        other if other.starts_with("dossier.")
-            || other.starts_with("rating.")
-            || other.starts_with("submission.")
-            || other.starts_with("citizen.") =>
+        other
+            if other.starts_with("dossier.")
+                || other.starts_with("rating.")
+                || other.starts_with("submission.")
+                || other.starts_with("citizen.") =>
         {
             refusal_message(other)
         }
@@ -242,7 +255,9 @@ pub fn refusal_message(code: &str) -> &'static str {
     match code {
         "dossier.invalid_transition" => "Hồ sơ đang ở bước không cho phép thao tác này.",
         "rating.not_finished" => "Chỉ đánh giá được khi hồ sơ đã được giải quyết xong.",
-        "rating.period_closed" => "Kỳ đánh giá của hồ sơ này đã kết thúc nên không thể đánh giá hoặc sửa đánh giá.",
+        "rating.period_closed" => {
+            "Kỳ đánh giá của hồ sơ này đã kết thúc nên không thể đánh giá hoặc sửa đánh giá."
+        }
         "submission.not_online" => "Thủ tục này chưa được cung cấp trực tuyến.",
         "submission.too_many_drafts" => {
             "Ông/Bà đang có quá nhiều hồ sơ nháp; hãy nộp hoặc huỷ bớt hồ sơ nháp trước khi khai hồ sơ mới."

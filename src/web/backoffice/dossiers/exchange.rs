@@ -17,7 +17,13 @@ use crate::web::ui::dossier::short_time;
 use crate::web::ui::form::csrf_input;
 
 /// The conversation and, for a dossier submitted by a citizen account, the reply form.
-pub fn section(reference: &str, online: bool, messages: &[MessageRow], rating: Option<&RatingRow>, csrf: &str) -> Markup {
+pub fn section(
+    reference: &str,
+    online: bool,
+    messages: &[MessageRow],
+    rating: Option<&RatingRow>,
+    csrf: &str,
+) -> Markup {
     html! {
         @if online || !messages.is_empty() {
             section class="card" aria-labelledby="h-messages" {
@@ -55,8 +61,10 @@ pub fn section(reference: &str, online: bool, messages: &[MessageRow], rating: O
 }
 
 fn rating_details(r: &RatingRow) -> Markup {
-    let criteria: std::collections::BTreeMap<String, String> = serde_json::from_str(&r.criteria).unwrap_or_default();
-    let indices: std::collections::BTreeMap<String, u8> = serde_json::from_str(&r.indices).unwrap_or_default();
+    let criteria: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&r.criteria).unwrap_or_default();
+    let indices: std::collections::BTreeMap<String, u8> =
+        serde_json::from_str(&r.indices).unwrap_or_default();
     html! {
         ul {
             @for (key, label) in CRITERIA { @if let Some(v) = criteria.get(key) { li { (label) ": " (level_label(v)) } } }
@@ -81,5 +89,8 @@ pub async fn post_message(
 ) -> Result<Response, PageError> {
     let ctx = client.context(&me.username);
     exchange::post_message(&state.db, &ctx, &staff_acting(&me), &reference, &form.body).await?;
-    Ok(Redirect::to(&format!("/staff/dossiers/{reference}?done=message#h-messages")).into_response())
+    Ok(Redirect::to(&format!(
+        "/staff/dossiers/{reference}?done=message#h-messages"
+    ))
+    .into_response())
 }

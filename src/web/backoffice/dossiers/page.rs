@@ -31,7 +31,8 @@ use crate::web::extract::{Client, CsrfForm, StaffSession, dossier_settings, staf
 use crate::web::session::csrf_token;
 use crate::web::state::AppState;
 use crate::web::ui::dossier::{
-    channel_label, code_text, long_time, overdue_flag, short_time, status_badge, event_label};
+    channel_label, code_text, event_label, long_time, overdue_flag, short_time, status_badge,
+};
 use crate::web::ui::form::csrf_input;
 use crate::web::ui::layout::{PageContext, page, scroll_table};
 use crate::web::ui::messages::{field_message, refusal_message};
@@ -346,7 +347,6 @@ fn delivery_state(n: &Notification) -> String {
     }
 }
 
-
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub(super) struct DoneQuery {
@@ -363,7 +363,9 @@ pub(super) async fn show(
     let alert = match query.done.as_str() {
         "" => None,
         "upload" => Some(Alert::Done("Đã tải tệp lên.")),
-        "message" => Some(Alert::Done("Đã gửi tin nhắn; người nộp hồ sơ được báo trên Cổng dịch vụ công.")),
+        "message" => Some(Alert::Done(
+            "Đã gửi tin nhắn; người nộp hồ sơ được báo trên Cổng dịch vụ công.",
+        )),
         _ => Some(Alert::Done("Đã thực hiện.")),
     };
     Ok(render(&state, &me, &view, alert, None))

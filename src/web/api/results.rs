@@ -16,8 +16,12 @@ use crate::web::state::AppState;
 /// be checked offline; an unknown one returns nothing else.
 pub async fn verify(
     State(state): State<AppState>,
+    client: crate::web::extract::Client,
     mut multipart: Multipart,
 ) -> Result<Json<Value>, ApiError> {
+    if !state.limits.allow_lookup(&client.ip) {
+        return Err(ApiError(ServiceError::RateLimited));
+    }
     let too_large = || ApiError(ServiceError::field("file", "upload.too_large"));
     let (mut code, mut file) = (String::new(), None);
     while let Some(field) = multipart.next_field().await.map_err(|_| too_large())? {

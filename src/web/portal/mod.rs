@@ -2,6 +2,7 @@
 //! FAQ, and the site maps.
 
 mod account;
+mod answers;
 mod catalogue;
 mod citizen_page;
 mod guides;
@@ -9,6 +10,8 @@ mod lookup;
 mod my_actions;
 mod my_dossiers;
 mod oidc;
+mod papers;
+mod password_reset;
 mod sitemap;
 mod submit;
 mod verify;

@@ -10,15 +10,14 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::domain::dossier::{ActionKind, Stage, available};
-use crate::domain::eform::answers::{AddressValue, condition_met};
-use crate::domain::eform::{FieldType, FormField};
+
+use crate::domain::eform::FormField;
 use crate::domain::rating::{CRITERIA, INDICES, LEVELS, level_label};
 use crate::services::ServiceError;
-use crate::services::citizens::{ADDRESS_ERA, CitizenPrincipal, owner_acting};
+use crate::services::citizens::{CitizenPrincipal, owner_acting};
 use crate::services::dossiers::may_read;
 use crate::services::results::results_of;
 use crate::services::{ratings, submissions};
-use crate::store::admin_units;
 use crate::store::citizens::notices;
 use crate::store::dossiers::messages::{self, MessageRow};
 use crate::store::dossiers::{self, DocumentRow, DossierRow, EventRow};
@@ -161,7 +160,7 @@ async fn detail(
             let form = crate::store::procedures::version(c, &procedure.0, procedure.1)?
                 .map(|v| v.body.form)
                 .unwrap_or_default();
-            let places = place_names(c, &form, &answers)?;
+            let places = super::answers::place_names(c, &form, &answers)?;
             let unit_name = match unit {
                 Some(u) => org::list_units(c)?
                     .into_iter()
@@ -192,99 +191,6 @@ async fn detail(
         places,
         revisions,
     })
-}
-
-/// The names of the places an answer set names by code.
-pub(super) fn place_names(
-    conn: &rusqlite::Connection,
-    form: &[FormField],
-    answers: &Value,
-) -> Result<std::collections::BTreeMap<String, String>, crate::store::StoreError> {
-    let mut names = std::collections::BTreeMap::new();
-    for (_, a) in crate::domain::eform::answers::addresses(form, answers) {
-        for code in [a.province, a.commune] {
-            if !code.is_empty()
-                && !names.contains_key(&code)
-                && let Ok(u) = admin_units::get(conn, ADDRESS_ERA, &code)
-            {
-                names.insert(code, u.name);
-            }
-        }
-    }
-    Ok(names)
-}
-
-fn answer_text(
-    f: &FormField,
-    v: &Value,
-    places: &std::collections::BTreeMap<String, String>,
-) -> String {
-    match (f.kind, v) {
-        (FieldType::Yesno, Value::Bool(b)) => if *b { "Có" } else { "Không" }.to_owned(),
-        (FieldType::Address, v) => AddressValue::from_value(v)
-            .map(|a| {
-                let name = |c: &str| places.get(c).cloned().unwrap_or_else(|| c.to_owned());
-                [a.detail.clone(), name(&a.commune), name(&a.province)]
-                    .into_iter()
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default(),
-        (FieldType::Money, Value::Number(n)) => {
-            format!(
-                "{} đồng",
-                crate::domain::eform::parse::format_money(n.as_u64().unwrap_or(0))
-            )
-        }
-        (FieldType::Date, Value::String(s)) => crate::domain::citizen::parse_date(s)
-            .map_or_else(|| s.clone(), crate::domain::timefmt::date),
-        (_, Value::String(s)) => s.clone(),
-        (_, Value::Null) => String::new(),
-        (_, other) => other.to_string(),
-    }
-}
-
-/// The answers of a form, read-only, in the form's order; hidden conditional fields are left out.
-pub fn answers_table(
-    form: &[FormField],
-    answers: &Value,
-    places: &std::collections::BTreeMap<String, String>,
-) -> Markup {
-    let shown = |f: &FormField| match &f.show_if {
-        None => true,
-        Some(c) => form
-            .iter()
-            .find(|s| s.key == c.field)
-            .is_some_and(|control| condition_met(control, answers.get(&c.field), &c.equals)),
-    };
-    html! {
-        dl class="answers" {
-            @for f in form.iter().filter(|f| shown(f)) {
-                @match (f.kind, answers.get(&f.key)) {
-                    (FieldType::Group, Some(Value::Array(rows))) if !rows.is_empty() => {
-                        dt { (f.label) }
-                        dd {
-                            ol {
-                                @for row in rows {
-                                    li {
-                                        @for sub in &f.fields {
-                                            @if let Some(v) = row.get(&sub.key) {
-                                                (sub.label) ": " (answer_text(sub, v, places)) ". "
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    (FieldType::Group, _) => {}
-                    (_, Some(v)) => { dt { (f.label) } dd { (answer_text(f, v, places)) } }
-                    (_, None) => {}
-                }
-            }
-        }
-    }
 }
 
 /// Actions whose comment is addressed to the applicant and so shown to them; internal notes are not.
@@ -440,7 +346,7 @@ async fn render(
         @if !d.form.is_empty() {
             details class="card" {
                 summary { "Nội dung tờ khai" @if d.revisions > 0 { " (đã sửa " (d.revisions) " lần khi bổ sung)" } }
-                (answers_table(&d.form, &answers, &d.places))
+                (super::answers::answers_table(&d.form, &answers, &d.places))
             }
         }
         section class="card" aria-labelledby="history" {

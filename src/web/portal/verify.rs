@@ -197,9 +197,13 @@ pub(super) async fn show_form(
 /// `POST /xac-thuc-ket-qua`: checks the code and, when a file was chosen, the file.
 pub(super) async fn submit(
     State(state): State<AppState>,
+    client: crate::web::extract::Client,
     jar: CookieJar,
     upload: Upload,
 ) -> Result<Response, PageError> {
+    if !state.limits.allow_lookup(&client.ip) {
+        return Err(crate::services::ServiceError::RateLimited.into());
+    }
     let code = upload.field("code");
     let verification = results::verify(
         &state.db,
@@ -243,9 +247,13 @@ fn headline(v: &Verification) -> &'static str {
 /// `GET /xac-thuc-ket-qua/{code}`: where the QR code leads; the record, and the form to check a file against it.
 pub(super) async fn show(
     State(state): State<AppState>,
+    client: crate::web::extract::Client,
     jar: CookieJar,
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
+    if !state.limits.allow_lookup(&client.ip) {
+        return Err(crate::services::ServiceError::RateLimited.into());
+    }
     let verification = results::verify(&state.db, &code, None).await?;
     let office = office(&state).await?;
     let (jar, binding) = csrf_binding(jar);
@@ -275,6 +283,7 @@ pub(super) async fn show(
 /// `GET /xac-thuc-ket-qua/{code}/phieu`: the printable verification slip with its QR code.
 pub(super) async fn show_slip(
     State(state): State<AppState>,
+    client: crate::web::extract::Client,
     headers: HeaderMap,
     jar: CookieJar,
     Path(code): Path<String>,
@@ -282,7 +291,7 @@ pub(super) async fn show_slip(
     let verification = results::verify(&state.db, &code, None).await?;
     let Verification::Recorded(r) = verification else {
         // Unknown or invalid: no slip, the verification page says why.
-        return show(State(state), jar, Path(code)).await;
+        return show(State(state), client, jar, Path(code)).await;
     };
     let url = format!(
         "{}/xac-thuc-ket-qua/{}",

@@ -22,6 +22,7 @@ pub mod packs;
 pub mod pages;
 pub mod procedures;
 pub mod ratings;
+pub mod reports;
 pub mod results;
 pub mod search;
 pub mod submissions;

@@ -29,6 +29,10 @@ pub const MIGRATIONS: &[Step] = &[
         version: 4,
         sql: include_str!("migrations/0004_portal.sql"),
     },
+    Step {
+        version: 5,
+        sql: include_str!("migrations/0005_reports.sql"),
+    },
 ];
 
 /// The version this binary writes.

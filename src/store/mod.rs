@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod pages;
 pub mod procedures;
 pub mod ratings;
+pub mod reports;
 pub mod results;
 pub mod sessions;
 pub mod settings;

@@ -4,6 +4,7 @@
 mod admin_units;
 mod catalogue;
 mod dossiers;
+mod reports;
 mod results;
 
 use axum::extract::State;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
             )),
         )
         .route("/api/v1/lookup/{code}", get(dossiers::lookup))
+        .route("/api/v1/reports/processing", get(reports::show_processing))
         .route(
             "/api/v1/results/verify",
             post(results::verify).layer(axum::extract::DefaultBodyLimit::max(

@@ -7,6 +7,7 @@ pub mod citizen_id;
 pub mod dossier;
 pub mod eform;
 pub mod error;
+pub mod evaluation;
 pub mod filetype;
 pub mod holiday;
 pub mod ids;

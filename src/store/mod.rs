@@ -11,6 +11,7 @@ pub mod catalogue_refs;
 pub mod citizens;
 pub mod dossiers;
 pub mod drafts;
+pub mod evaluations;
 pub mod form_templates;
 pub mod health;
 pub mod idempotency;

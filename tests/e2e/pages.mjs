@@ -25,6 +25,7 @@ import { walkSuggest } from './suggest.mjs';
 import { walkDossierChannel, walkDossierLists } from './dossiers.mjs';
 import { walkFormAdmin } from './forms.mjs';
 import { walkPortal } from './portal.mjs';
+import { walkReports } from './reports.mjs';
 
 const NEW_PASSWORD = 'Một mật khẩu đủ dài 2026';
 
@@ -229,6 +230,7 @@ try {
     await walkDossierLists(browser, vp);
     await walkFormAdmin(browser, vp);
     await walkPortal(browser, vp);
+    await walkReports(browser, vp);
   }
   const desktop = { name: 'desktop', width: 1280, height: 800 };
   for (const channel of [1, 3, 2]) await walkDossierChannel(browser, desktop, channel);

@@ -2,6 +2,10 @@
 //! Arts 27-32, Circular 01/2018/TT-VPCP Arts 12-15, Decision 766/QĐ-TTg), all counted straight from the dossiers
 //! with the conditions of `store::reports`, never from a precomputed copy that could go stale.
 
+pub mod dashboard;
+pub mod evaluation;
+pub mod processing;
+
 use crate::domain::dossier::Actor;
 use crate::domain::role::Role;
 

@@ -5,6 +5,8 @@
 //! A period is given as UTC text bounds `?from` (inclusive) and `?to` (exclusive), made from whole days in office
 //! time by [`Period`]. Named parameters: `:from`, `:to`.
 
+pub mod dashboard;
+
 use time::{Date, Duration, PrimitiveDateTime, Time};
 
 use crate::domain::calendar::from_local;
@@ -46,14 +48,16 @@ pub const CARRIED_OVER: &str =
     "(d.received_at < :from AND (d.finished_at IS NULL OR d.finished_at >= :from))";
 
 /// New or carried over: every dossier the office had to deal with in the period.
-pub const TO_PROCESS: &str = "(d.received_at < :to AND (d.finished_at IS NULL OR d.finished_at >= :from))";
+pub const TO_PROCESS: &str =
+    "(d.received_at < :to AND (d.finished_at IS NULL OR d.finished_at >= :from))";
 
 /// Processing ended with a decision (approved or rejected) within the period.
 pub const RESOLVED_IN: &str =
     "(d.decision IS NOT NULL AND d.finished_at >= :from AND d.finished_at < :to)";
 
 /// Resolved before the appointment day (and asked for at most one supplement).
-pub const RESOLVED_EARLY: &str = "(d.outcome = 'early' AND (d.receipt_supplements + d.supplements) <= 1)";
+pub const RESOLVED_EARLY: &str =
+    "(d.outcome = 'early' AND (d.receipt_supplements + d.supplements) <= 1)";
 /// Resolved on the appointment day (and asked for at most one supplement).
 pub const RESOLVED_ON_TIME: &str =
     "(d.outcome = 'on_time' AND (d.receipt_supplements + d.supplements) <= 1)";
@@ -65,17 +69,25 @@ pub const RESOLVED_LATE: &str = "(d.outcome IS NOT 'early' AND d.outcome IS NOT 
 pub const IN_PROGRESS_AT_END: &str =
     "(d.received_at < :to AND (d.finished_at IS NULL OR d.finished_at >= :to))";
 /// In progress at the end of the period with its appointment already passed (the clock running). The clock stops
-/// while a supplement is awaited (`due_at` NULL), so such a dossier is never overdue.
-pub const OVERDUE_AT_END: &str = "(d.due_at IS NOT NULL AND d.due_at < :to)";
+/// while a supplement is awaited (`due_at` NULL), so such a dossier is never overdue; it also stops while a fee is
+/// awaited (`paused_at` set, `due_at` moved on by the paused time when it is paid), so a dossier waiting for its fee
+/// is overdue only if its appointment had passed before the pause began.
+pub const OVERDUE_AT_END: &str =
+    "(d.due_at IS NOT NULL AND d.due_at < :to AND (d.paused_at IS NULL OR d.due_at < d.paused_at))";
 
 /// Refused, withdrawn or stopped within the period (the stage is final; `finished_at` is when it happened).
-pub const REFUSED_IN: &str = "(d.stage = 'refused' AND d.finished_at >= :from AND d.finished_at < :to)";
-pub const WITHDRAWN_IN: &str = "(d.stage = 'withdrawn' AND d.finished_at >= :from AND d.finished_at < :to)";
-pub const STOPPED_IN: &str = "(d.stage = 'stopped' AND d.finished_at >= :from AND d.finished_at < :to)";
+pub const REFUSED_IN: &str =
+    "(d.stage = 'refused' AND d.finished_at >= :from AND d.finished_at < :to)";
+pub const WITHDRAWN_IN: &str =
+    "(d.stage = 'withdrawn' AND d.finished_at >= :from AND d.finished_at < :to)";
+pub const STOPPED_IN: &str =
+    "(d.stage = 'stopped' AND d.finished_at >= :from AND d.finished_at < :to)";
 
-/// Sent back for a supplement within the period (at receipt or during processing).
-pub const SUPPLEMENT_REQUESTED_IN: &str = "EXISTS (SELECT 1 FROM dossier_events e \
-     WHERE e.dossier_id = d.id AND e.action = 'request_supplement' AND e.at >= :from AND e.at < :to)";
+/// Sent back for a supplement within the period (at receipt or during processing). Written as an uncorrelated
+/// `IN` so SQLite reads the period's requests once through `dossier_events_by_action` and probes that list per
+/// dossier; the correlated `EXISTS` it replaces read each candidate dossier's whole history.
+pub const SUPPLEMENT_REQUESTED_IN: &str = "d.id IN (SELECT e.dossier_id FROM dossier_events e \
+     WHERE e.action = 'request_supplement' AND e.at >= :from AND e.at < :to)";
 
 /// Submitted online (channel 2), at the counter (1) or by post (3).
 pub const ONLINE: &str = "(d.channel = 2)";

@@ -1,8 +1,11 @@
 //! The staff back office: sign-in, sign-out, the staff member's desk and password change.
 
+mod dashboard;
 mod dossiers;
+mod evaluation;
 mod forms;
 mod login;
+mod reports;
 
 use axum::Router;
 use axum::extract::State;
@@ -32,6 +35,8 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/password", get(show_password).post(submit_password))
         .merge(dossiers::routes())
         .merge(forms::routes())
+        .merge(reports::routes())
+        .merge(evaluation::routes())
 }
 
 async fn show_desk(

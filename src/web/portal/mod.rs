@@ -5,6 +5,7 @@ mod account;
 mod answers;
 mod catalogue;
 mod citizen_page;
+mod evaluation;
 mod guides;
 mod lookup;
 mod my_actions;
@@ -13,6 +14,7 @@ mod oidc;
 mod papers;
 mod password_reset;
 mod sitemap;
+mod statistics;
 mod submit;
 mod verify;
 
@@ -42,6 +44,8 @@ pub fn routes() -> Router<AppState> {
         .route("/sitemap.xml", get(sitemap::sitemap_xml))
         .route("/robots.txt", get(sitemap::robots_txt))
         .route("/so-do-trang", get(sitemap::sitemap_page))
+        .route("/danh-gia-chat-luong", get(evaluation::show_published))
+        .route("/thong-ke", get(statistics::show_statistics))
         .merge(guides::routes())
         .merge(account::routes())
         .merge(oidc::routes())
@@ -103,6 +107,7 @@ async fn show_home(State(state): State<AppState>) -> Result<Markup, PageError> {
                     li { a href="/huong-dan" { "Hướng dẫn thực hiện dịch vụ công trực tuyến" } }
                     li { a href="/hoi-dap" { "Câu hỏi thường gặp" } }
                     li { a href="/tra-cuu" { "Tra cứu hồ sơ theo mã" } }
+                    li { a href="/thong-ke" { "Thống kê dịch vụ công trực tuyến" } }
                     li { a href="/so-do-trang" { "Sơ đồ trang" } }
                 }
             }

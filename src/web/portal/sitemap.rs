@@ -70,6 +70,9 @@ pub async fn sitemap_xml(
         "/huong-dan".to_owned(),
         "/hoi-dap".to_owned(),
         "/tra-cuu".to_owned(),
+        "/thong-ke".to_owned(),
+        "/danh-gia-chat-luong".to_owned(),
+        "/xac-thuc-ket-qua".to_owned(),
         "/so-do-trang".to_owned(),
     ];
     let mut sectors: Vec<&str> = e
@@ -129,6 +132,10 @@ pub async fn sitemap_page(State(state): State<AppState>) -> Result<Markup, PageE
             }
             li { a href="/hoi-dap" { "Câu hỏi thường gặp" } }
             li { a href="/tra-cuu" { "Tra cứu hồ sơ" } }
+            li { a href="/thong-ke" { "Thống kê dịch vụ công trực tuyến" } }
+            li { a href="/danh-gia-chat-luong" { "Kết quả đánh giá chất lượng giải quyết thủ tục hành chính" } }
+            li { a href="/xac-thuc-ket-qua" { "Xác thực kết quả điện tử" } }
+            li { a href="/dang-ky" { "Đăng ký tài khoản dịch vụ công" } }
             li { a href="/staff/login" { "Cán bộ đăng nhập" } }
         }
         h2 { "Thủ tục hành chính theo lĩnh vực" }

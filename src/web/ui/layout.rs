@@ -67,6 +67,7 @@ pub fn page(ctx: &PageContext<'_>, title: &str, body: Markup) -> Markup {
                                 li { a href="/huong-dan" { "Hướng dẫn" } }
                                 li { a href="/hoi-dap" { "Hỏi đáp" } }
                                 li { a href="/tra-cuu" { "Tra cứu hồ sơ" } }
+                                li { a href="/thong-ke" { "Thống kê" } }
                                 @if let Some((staff, csrf)) = &ctx.staff {
                                     li { a href="/staff" { "Bàn làm việc" } }
                                     @if !staff.roles.iter().all(|r| *r == Role::Admin) {
@@ -77,6 +78,12 @@ pub fn page(ctx: &PageContext<'_>, title: &str, body: Markup) -> Markup {
                                     }
                                     @if staff.has_role(Role::Leader) || staff.has_role(Role::Head) {
                                         li { a href="/staff/tong-quan" { "Tổng quan" } }
+                                    }
+                                    @if staff.has_role(Role::Leader) || staff.has_role(Role::Officer) || staff.has_role(Role::Head) {
+                                        li { a href="/staff/bao-cao" { "Báo cáo" } }
+                                    }
+                                    @if staff.has_role(Role::Leader) || staff.has_role(Role::Officer) || staff.has_role(Role::Head) {
+                                        li { a href="/staff/danh-gia" { "Đánh giá" } }
                                     }
                                     @if staff.has_role(Role::Admin) {
                                         li { a href="/admin/users" { "Tài khoản" } }

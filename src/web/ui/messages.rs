@@ -175,6 +175,18 @@ pub fn field_message(code: &str) -> &'static str {
         "new_due.not_later" => "Ngày hẹn mới phải sau ngày hẹn hiện tại.",
         "assignee.invalid" => "Chọn một chuyên viên của đơn vị đang giữ hồ sơ.",
         "date.invalid" => "Ngày phải viết dạng năm-tháng-ngày, ví dụ 2027-02-05.",
+        // The processing report's filters.
+        "date.required" => "Vui lòng chọn ngày.",
+        "procedure_code.invalid" => "Mã thủ tục không hợp lệ.",
+        "report.period_reversed" => "Ngày kết thúc kỳ báo cáo phải từ ngày bắt đầu trở đi.",
+        "report.period_too_long" => "Kỳ báo cáo dài nhất 10 năm.",
+        "report.agency_unknown" => "Không có cơ quan với mã này.",
+        "report.unit_unknown" => "Không có đơn vị với mã này.",
+        "report.sector_unknown" => "Không có lĩnh vực với mã này.",
+        "report.procedure_unknown" => "Không có thủ tục với mã này.",
+        "report.figure_unknown" => "Chỉ tiêu báo cáo không hợp lệ.",
+        "report.cursor_invalid" => "Vị trí trang không hợp lệ; hãy mở lại danh sách từ trang báo cáo.",
+        "report.group_by_invalid" => "Bảng chi tiết chỉ theo đơn vị (unit) hoặc theo thủ tục (procedure).",
         "day_override.invalid" => "Chọn ngày nghỉ hoặc ngày làm việc bù.",
         "office_hours.invalid" => "Giờ làm việc viết dạng 07:30-11:30,13:00-17:00.",
         "media_type" => {
@@ -254,6 +266,9 @@ pub fn field_message(code: &str) -> &'static str {
 pub fn refusal_message(code: &str) -> &'static str {
     match code {
         "dossier.invalid_transition" => "Hồ sơ đang ở bước không cho phép thao tác này.",
+        "evaluation.period_open" => {
+            "Kỳ đánh giá chưa kết thúc; chỉ công bố kết quả khi hết quý hoặc hết năm."
+        }
         "rating.not_finished" => "Chỉ đánh giá được khi hồ sơ đã được giải quyết xong.",
         "rating.period_closed" => {
             "Kỳ đánh giá của hồ sơ này đã kết thúc nên không thể đánh giá hoặc sửa đánh giá."

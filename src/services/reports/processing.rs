@@ -7,8 +7,9 @@
 //! satisfy the same condition, so a figure and its list always agree.
 //!
 //! Only rows that can satisfy some figure are read, in three disjoint passes (see [`PASSES`]):
-//! - dossiers whose processing ended in the period: `dossiers_by_finished (finished_at)` as a range, or a plain
-//!   table scan when the range holds more than a third of the table (a five-year report), where the scan is faster;
+//! - dossiers whose processing ended in the period: a range of `dossiers_by_finished`, a partial index on
+//!   `finished_at` that also holds every column the figures, filters and groupings read, so the wide dossier rows
+//!   are never read for them;
 //! - dossiers ended after the period: `dossiers_by_finished` again (empty for a period that ends today);
 //! - dossiers not ended: the partial index `dossiers_active_by_due` (active dossiers only; a dossier without
 //!   `finished_at` is always active, because refusal, withdrawal, stopping and the result all set it).
@@ -17,9 +18,7 @@
 //! Supplement requests come from `dossier_events_by_action (action, at)`, read once per pass; electronic results
 //! and ratings are probed by primary key or `dossier_results_by_dossier`, only for dossiers resolved in the period.
 //!
-//! Cost over the million-dossier benchmark database (bundled SQLite, one core, warm OS cache, default page cache):
-//! a month about 0.2 s, a past quarter 0.3 s, a year 0.6 s, six years (every row) 1.05 s. A breakdown adds a sort
-//! of the candidate rows: 0.2 s for a month, about 1 s for a year, 2 s for six years.
+//! Costs over the million-dossier benchmark database are in docs/PERFORMANCE.md ("Reports").
 
 mod drill;
 mod filter;
@@ -330,8 +329,6 @@ pub struct Breakdown {
 struct Pass {
     rows: &'static str,
     ends: Ends,
-    /// A range over `dossiers_by_finished` that a table scan may beat when it covers much of the table.
-    may_scan: bool,
 }
 
 /// The three disjoint candidate sets; together they hold every row any figure can count.
@@ -339,17 +336,14 @@ const PASSES: [Pass; 3] = [
     Pass {
         rows: "d.finished_at >= :from AND d.finished_at < :to",
         ends: Ends::InPeriod,
-        may_scan: true,
     },
     Pass {
         rows: "d.finished_at >= :to",
         ends: Ends::AfterPeriod,
-        may_scan: false,
     },
     Pass {
         rows: "d.active = 1 AND d.finished_at IS NULL",
         ends: Ends::AfterPeriod,
-        may_scan: false,
     },
 ];
 
@@ -358,21 +352,6 @@ fn figures_of(pass: &Pass) -> Vec<Figure> {
         .into_iter()
         .filter(|f| f.ends() == Ends::Anywhere || f.ends() == pass.ends)
         .collect()
-}
-
-/// Whether reading the whole table is cheaper than the `finished_at` range: when the range holds more than a third
-/// of the rows (measured over a million dossiers: a one-year range costs the same both ways, five years costs 60 %
-/// more through the index).
-fn scan_is_cheaper(conn: &Connection, params: &[(&str, &dyn ToSql)]) -> Result<bool, StoreError> {
-    let in_range: i64 = conn
-        .prepare_cached(
-            "SELECT count(*) FROM dossiers WHERE finished_at >= :from AND finished_at < :to",
-        )?
-        .query_row(params, |r| r.get(0))?;
-    let rows: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM dossiers", [], |r| {
-        r.get(0)
-    })?;
-    Ok(in_range * 3 > rows)
 }
 
 /// The checked filter and its SQL: the condition, and every named parameter it and the figures use.
@@ -416,17 +395,12 @@ impl Query {
                 .iter()
                 .map(|f| format!("sum(CASE WHEN {} THEN 1 ELSE 0 END)", f.condition()))
                 .collect();
-            let hint = if pass.may_scan && scan_is_cheaper(conn, &self.named(":from :to"))? {
-                "NOT INDEXED"
-            } else {
-                ""
-            };
             let (key, group_by) = match group {
                 Some(expr) => (expr.to_owned(), format!("GROUP BY {expr}")),
                 None => ("NULL".to_owned(), String::new()),
             };
             let sql = format!(
-                "SELECT {key}, {sums} FROM dossiers d {hint} WHERE {rows} AND {condition} {group_by}",
+                "SELECT {key}, {sums} FROM dossiers d WHERE {rows} AND {condition} {group_by}",
                 sums = sums.join(", "),
                 rows = pass.rows,
                 condition = self.condition,

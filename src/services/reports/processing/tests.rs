@@ -13,7 +13,9 @@ CREATE TABLE dossiers (id INTEGER PRIMARY KEY, active INTEGER NOT NULL, channel 
   receipt_supplements INTEGER NOT NULL, supplements INTEGER NOT NULL, unit_code TEXT, agency_code TEXT NOT NULL,
   procedure_code TEXT NOT NULL, procedure_version INTEGER NOT NULL);
 CREATE INDEX dossiers_active_by_due ON dossiers(due_at, id) WHERE active = 1;
-CREATE INDEX dossiers_by_finished ON dossiers(finished_at) WHERE finished_at IS NOT NULL;
+CREATE INDEX dossiers_by_finished ON dossiers(finished_at, received_at, decision, outcome, stage, channel,
+    receipt_supplements, supplements, due_at, paused_at, agency_code, unit_code, procedure_code)
+    WHERE finished_at IS NOT NULL;
 CREATE TABLE dossier_events (id INTEGER PRIMARY KEY, dossier_id INTEGER NOT NULL, action TEXT NOT NULL, at TEXT NOT NULL);
 CREATE INDEX dossier_events_by_action ON dossier_events(action, at);
 CREATE TABLE dossier_results (id INTEGER PRIMARY KEY, dossier_id INTEGER NOT NULL);

@@ -76,7 +76,7 @@ export async function walkReports(browser, vp) {
     await clickAndWait(leader, leader.getByRole('navigation').getByRole('link', { name: 'Báo cáo', exact: true }));
     await must(at('the processing report opens from the navigation'), async () =>
       (pathOf(leader) === '/staff/bao-cao' ? '' : `at ${pathOf(leader)}`));
-    await leader.getByLabel('Từ ngày').fill(`${new Date().getFullYear() - 1}-01-01`);
+    await leader.locator('#f-from').fill(`${new Date().getFullYear() - 1}-01-01`);
     await clickAndWait(leader, leader.getByRole('button', { name: /Xem báo cáo|Lập báo cáo/ }).first());
     await audit(leader, vp, 'processing report', leaderWatch);
     const figure = leader.locator('main table a[href^="/staff/bao-cao/ho-so"]').first();

@@ -266,18 +266,22 @@ async fn render(
         p class="muted" { "Theo Thông tư số 01/2018/TT-VPCP (Điều 12 đến 15): điểm mỗi chỉ số là tổng điểm của các hồ sơ chia cho số hồ sơ có dữ liệu, làm tròn đến một chữ số thập phân; chỉ số không có dữ liệu không được tính vào tổng điểm." }
         @if let Some(alert) = view.alert { div class="alert" role="alert" { (alert) } }
         @if view.query.published == "1" { div class="alert ok" role="status" { "Đã công bố kết quả đánh giá trên Cổng dịch vụ công." } }
-        form method="get" action="/staff/danh-gia" class="inline" {
-            label for="ky" { "Kỳ đánh giá" } " "
-            select id="ky" name="ky" {
-                @for p in period_options(e.period) { option value=(p.key()) selected[p == e.period] { (p.label()) } }
+        form method="get" action="/staff/danh-gia" class="card" {
+            div class="field" {
+                label for="ky" { "Kỳ đánh giá" }
+                select id="ky" name="ky" {
+                    @for p in period_options(e.period) { option value=(p.key()) selected[p == e.period] { (p.label()) } }
+                }
             }
             @if view.agencies.len() > 1 {
-                " " label for="co-quan" { "Cơ quan" } " "
-                select id="co-quan" name="co-quan" {
-                    @for a in view.agencies { option value=(a.code) selected[a.code == agency] { (a.name) } }
+                div class="field" {
+                    label for="co-quan" { "Cơ quan" }
+                    select id="co-quan" name="co-quan" {
+                        @for a in view.agencies { option value=(a.code) selected[a.code == agency] { (a.name) } }
+                    }
                 }
             } @else { input type="hidden" name="co-quan" value=(agency); }
-            " " button type="submit" { "Xem" }
+            button type="submit" { "Xem" }
         }
         h2 { (e.period.label()) " – " (e.subject.agency_name) }
         @if e.subject.unit.is_some() { p { "Chỉ gồm hồ sơ của đơn vị bạn phụ trách." } }

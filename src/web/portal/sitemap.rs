@@ -73,6 +73,7 @@ pub async fn sitemap_xml(
         "/thong-ke".to_owned(),
         "/danh-gia-chat-luong".to_owned(),
         "/xac-thuc-ket-qua".to_owned(),
+        "/dang-ky".to_owned(),
         "/so-do-trang".to_owned(),
     ];
     let mut sectors: Vec<&str> = e

@@ -185,8 +185,12 @@ pub fn field_message(code: &str) -> &'static str {
         "report.sector_unknown" => "Không có lĩnh vực với mã này.",
         "report.procedure_unknown" => "Không có thủ tục với mã này.",
         "report.figure_unknown" => "Chỉ tiêu báo cáo không hợp lệ.",
-        "report.cursor_invalid" => "Vị trí trang không hợp lệ; hãy mở lại danh sách từ trang báo cáo.",
-        "report.group_by_invalid" => "Bảng chi tiết chỉ theo đơn vị (unit) hoặc theo thủ tục (procedure).",
+        "report.cursor_invalid" => {
+            "Vị trí trang không hợp lệ; hãy mở lại danh sách từ trang báo cáo."
+        }
+        "report.group_by_invalid" => {
+            "Bảng chi tiết chỉ theo đơn vị (unit) hoặc theo thủ tục (procedure)."
+        }
         "day_override.invalid" => "Chọn ngày nghỉ hoặc ngày làm việc bù.",
         "office_hours.invalid" => "Giờ làm việc viết dạng 07:30-11:30,13:00-17:00.",
         "media_type" => {

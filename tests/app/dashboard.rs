@@ -470,3 +470,17 @@ async fn the_portal_links_the_statistics_from_its_navigation_and_home_page() {
     );
     assert!(!empty.contains("<svg class=\"chart\""));
 }
+
+#[tokio::test]
+async fn the_public_statistics_answer_a_burst_of_ten_from_one_address_and_then_429_in_vietnamese() {
+    let app = TestApp::spawn_demo().await;
+    let client = app.client();
+    for i in 0..motcua::web::rate_limit::COSTLY_BURST {
+        let status = app.get(&client, "/thong-ke").await.status();
+        assert_eq!(status, StatusCode::OK, "request {i} of the burst");
+    }
+    let refused = app.get(&client, "/thong-ke").await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let html = refused.text().await.expect("body");
+    assert!(html.contains("quá nhiều lần"), "{html}");
+}

@@ -22,7 +22,14 @@ use crate::web::ui::layout::{PageContext, page, scroll_table};
 /// Where the published evaluation results of service quality are (Circular 01/2018 Art. 15).
 const EVALUATIONS: &str = "/danh-gia-chat-luong";
 
-pub async fn show_statistics(State(state): State<AppState>) -> Result<Markup, PageError> {
+pub async fn show_statistics(
+    State(state): State<AppState>,
+    client: crate::web::extract::Client,
+) -> Result<Markup, PageError> {
+    // Counted over every dossier of the year at each request: a script must not be able to keep the cores busy.
+    if !state.limits.allow_costly(&client.ip) {
+        return Err(crate::services::ServiceError::RateLimited.into());
+    }
     let now = OffsetDateTime::now_utc();
     let office = async {
         state

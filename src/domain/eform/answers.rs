@@ -176,6 +176,16 @@ pub fn apply_command(fields: &[FormField], answers: &mut Value, cmd: &FormComman
 /// so the form can show them again beside their error; `validate` decides. Empty answers and empty trailing rows
 /// of a group are left out.
 pub fn collect(fields: &[FormField], pairs: &[(String, String)]) -> Value {
+    collect_with(fields, pairs, false)
+}
+
+/// [`collect`] for a row command ("Thêm dòng", "Xoá dòng"): the group keeps every row the page showed, empty ones
+/// too, so adding a row while the last one is still empty gives a second empty row instead of nothing.
+pub fn collect_for_command(fields: &[FormField], pairs: &[(String, String)]) -> Value {
+    collect_with(fields, pairs, true)
+}
+
+fn collect_with(fields: &[FormField], pairs: &[(String, String)], keep_rows: bool) -> Value {
     let form: HashMap<&str, &str> = pairs
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -184,7 +194,7 @@ pub fn collect(fields: &[FormField], pairs: &[(String, String)]) -> Value {
     for f in fields {
         let name = format!("{PREFIX}.{}", f.key);
         let value = if f.kind == FieldType::Group {
-            collect_rows(f, &name, pairs, &form)
+            collect_rows(f, &name, pairs, &form, keep_rows)
         } else {
             collect_one(f, &name, &form)
         };
@@ -200,6 +210,7 @@ fn collect_rows(
     name: &str,
     pairs: &[(String, String)],
     form: &HashMap<&str, &str>,
+    keep_rows: bool,
 ) -> Option<Value> {
     let prefix = format!("{name}.");
     let count = pairs
@@ -223,7 +234,7 @@ fn collect_rows(
             Value::Object(obj)
         })
         .collect();
-    while rows.last().is_some_and(is_blank) {
+    while !keep_rows && rows.last().is_some_and(is_blank) {
         rows.pop();
     }
     (!rows.is_empty()).then_some(Value::Array(rows))

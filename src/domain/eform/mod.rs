@@ -14,8 +14,8 @@ mod tests;
 use serde::{Deserialize, Serialize};
 
 pub use answers::{
-    AddressValue, FormCommand, MAX_ROWS, addresses, apply_command, collect, command, condition_met,
-    max_rows, min_rows, validate,
+    AddressValue, FormCommand, MAX_ROWS, addresses, apply_command, collect, collect_for_command,
+    command, condition_met, max_rows, min_rows, validate,
 };
 pub use parse::{format_money, parse_date, parse_money, parse_number, parse_yesno};
 pub use prefill::{Known, prefill};

@@ -353,6 +353,23 @@ fn a_repeating_group_grows_and_shrinks_within_its_limits() {
 }
 
 #[test]
+fn adding_a_row_while_the_shown_rows_are_still_empty_gives_one_more_empty_row() {
+    let form = [witnesses()];
+    // The page shows three rows (the minimum two and one added), all still empty, and "Thêm dòng" is pressed.
+    let post = pairs(&[
+        ("f.nguoi_lam_chung.0.ho_ten", ""),
+        ("f.nguoi_lam_chung.1.ho_ten", ""),
+        ("f.nguoi_lam_chung.2.ho_ten", ""),
+        ("add_row", "nguoi_lam_chung"),
+    ]);
+    let mut answers = collect_for_command(&form, &post);
+    apply_command(&form, &mut answers, &command(&post));
+    assert_eq!(answers["nguoi_lam_chung"].as_array().map(Vec::len), Some(4));
+    // Submitting the same empty rows stores none of them.
+    assert_eq!(collect(&form, &post).get("nguoi_lam_chung"), None);
+}
+
+#[test]
 fn group_errors_name_the_row_and_the_row_count_is_checked() {
     let form = [witnesses()];
     let one = json!({ "nguoi_lam_chung": [ { "ho_ten": "Trần Văn Bình", "so_dinh_danh": "12" } ] });

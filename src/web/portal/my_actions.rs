@@ -254,8 +254,13 @@ pub async fn submit_supplement(
         .await?
         .ok_or(ServiceError::NotFound)?
         .body;
-    let mut values = answers::collect(&procedure.form, &upload.fields);
     let command = answers::command(&upload.fields);
+    let mut values = match command {
+        FormCommand::AddRow(_) | FormCommand::RemoveRow(..) => {
+            answers::collect_for_command(&procedure.form, &upload.fields)
+        }
+        _ => answers::collect(&procedure.form, &upload.fields),
+    };
     if command != FormCommand::Submit {
         answers::apply_command(&procedure.form, &mut values, &command);
         return Ok(

@@ -197,9 +197,14 @@ pub async fn submit_form(
 ) -> Result<Response, PageError> {
     let view = submissions::load(&state.db, &me, &id).await?;
     let fields = &view.procedure.form;
-    let mut values = answers::collect(fields, &pairs);
     let ctx = client.context(&me.owner_ref());
     let command = answers::command(&pairs);
+    let mut values = match command {
+        FormCommand::AddRow(_) | FormCommand::RemoveRow(..) => {
+            answers::collect_for_command(fields, &pairs)
+        }
+        _ => answers::collect(fields, &pairs),
+    };
     let save_only = pairs.iter().any(|(k, _)| k == "save_draft");
     if command != FormCommand::Submit || save_only {
         answers::apply_command(fields, &mut values, &command);

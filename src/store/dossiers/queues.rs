@@ -211,33 +211,6 @@ pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<QueueRo
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Active dossiers and overdue ones per unit, for the leader's view; reads only the active partial index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnitLoad {
-    pub unit_code: Option<String>,
-    pub active: i64,
-    pub overdue: i64,
-    pub due_soon: i64,
-}
-
-pub fn unit_load(conn: &Connection, now: &str, soon: &str) -> Result<Vec<UnitLoad>, StoreError> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT d.unit_code, count(*),
-            sum({RUNNING} AND d.due_at < ?1),
-            sum({RUNNING} AND d.due_at >= ?1 AND d.due_at < ?2)
-         FROM dossiers d WHERE d.active = 1 GROUP BY d.unit_code ORDER BY d.unit_code"
-    ))?;
-    let rows = stmt.query_map(rusqlite::params![now, soon], |r| {
-        Ok(UnitLoad {
-            unit_code: r.get(0)?,
-            active: r.get(1)?,
-            overdue: r.get::<_, Option<i64>>(2)?.unwrap_or(0),
-            due_soon: r.get::<_, Option<i64>>(3)?.unwrap_or(0),
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 /// Consultations still unanswered after their deadline (Decree 61 Art. 19(5): the lead body tells the head of the
 /// one-stop section), oldest first: (dossier code or id, consulted bodies, deadline).
 pub fn late_consultations(

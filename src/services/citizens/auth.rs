@@ -39,13 +39,6 @@ pub struct CitizenSignedIn {
     pub principal: CitizenPrincipal,
 }
 
-fn kind_str(kind: SessionKind) -> &'static str {
-    match kind {
-        SessionKind::Web => "web",
-        SessionKind::Api => "api",
-    }
-}
-
 fn is_locked(a: &CitizenAccount, now: &str) -> bool {
     a.locked_until.as_deref().is_some_and(|until| until > now)
 }
@@ -80,7 +73,7 @@ pub(crate) fn open_session(
         &sessions::NewCitizenSession {
             token_hash: &sha256_hex(token.as_bytes()),
             citizen_id: account.id,
-            kind: kind_str(kind),
+            kind: kind.as_str(),
             now: &now,
             expires_at: &format_time(expires_at),
             ip: &ctx.ip,
@@ -209,7 +202,7 @@ pub async fn resolve_session(
             Ok::<_, ServiceError>(Some((session, account)))
         })
         .await?;
-    let Some((session, account)) = found.filter(|(s, _)| s.kind == kind_str(kind)) else {
+    let Some((session, account)) = found.filter(|(s, _)| s.kind == kind.as_str()) else {
         return Err(ServiceError::Unauthenticated);
     };
     let last_seen = parse_time(&session.last_seen_at).unwrap_or(OffsetDateTime::UNIX_EPOCH);

@@ -61,7 +61,7 @@ CREATE TABLE staff (
 
 CREATE TABLE staff_roles (
     staff_id INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
-    role     TEXT NOT NULL CHECK (role IN ('officer', 'specialist', 'head', 'leader', 'admin')),
+    role     TEXT NOT NULL CHECK (role IN ('officer', 'specialist', 'head', 'leader', 'admin', 'archivist')),
     PRIMARY KEY (staff_id, role)
 ) STRICT, WITHOUT ROWID;
 
@@ -231,6 +231,7 @@ CREATE TABLE outbox (
 -- One dossier. `code` is issued in the receiving transaction and never changes; `public_id` names the dossier before
 -- it has a code (an online submission waiting in "Mới đăng ký"). `status` is the national code 1-10 and always
 -- follows `stage` (the domain keeps them in step). Times are UTC text; `due_at` is NULL while the clock is stopped.
+-- `archived_at`/`archived_by`: a closed dossier handed to the archives (still searchable and readable).
 CREATE TABLE dossiers (
     id                  INTEGER PRIMARY KEY,
     public_id           TEXT NOT NULL CONSTRAINT dossiers_public_id_unique UNIQUE,
@@ -283,7 +284,7 @@ CREATE TABLE dossiers (
     returned_at         TEXT,
     register_year       INTEGER,
     register_no         INTEGER,
-    updated_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL, archived_at TEXT, archived_by TEXT,
     CONSTRAINT dossiers_register_unique UNIQUE (register_year, register_no),
     FOREIGN KEY (procedure_code, procedure_version) REFERENCES procedure_versions(procedure_code, version)
 ) STRICT;
@@ -341,7 +342,9 @@ CREATE TABLE dossier_events (
 ) STRICT;
 CREATE INDEX dossier_events_by_dossier ON dossier_events(dossier_id, id);
 
--- Files attached to a dossier; the content lives in <data>/files under its SHA-256.
+-- Files attached to a dossier; the content lives in <data>/files under its SHA-256. A scan certified as an
+-- electronic copy matching the paper original (Decree 61 Art. 17, Decree 107/2021) names who certified it and when;
+-- confidential documents stay out of the search index and its snippets.
 CREATE TABLE dossier_documents (
     id          INTEGER PRIMARY KEY,
     dossier_id  INTEGER NOT NULL REFERENCES dossiers(id),
@@ -353,8 +356,22 @@ CREATE TABLE dossier_documents (
     sha256      TEXT NOT NULL,
     uploaded_by TEXT NOT NULL,
     uploaded_at TEXT NOT NULL
-) STRICT;
+, confidential INTEGER NOT NULL DEFAULT 0 CHECK (confidential IN (0, 1)), certified_by TEXT, certified_at TEXT) STRICT;
 CREATE INDEX dossier_documents_by_dossier ON dossier_documents(dossier_id, id);
+CREATE INDEX dossier_documents_by_sha ON dossier_documents(sha256);
+
+-- The text read from a stored file, by content hash (identical files share it). 'pending' rows are the background
+-- extractor's queue; 'no_text' is a readable file without text (a scan when OCR is not installed); 'unreadable'
+-- a file the reader could not parse. The file itself is stored either way.
+CREATE TABLE document_texts (
+    sha256       TEXT PRIMARY KEY,
+    status       TEXT NOT NULL CHECK (status IN ('pending', 'done', 'no_text', 'unreadable')),
+    method       TEXT NOT NULL DEFAULT '',
+    body         TEXT NOT NULL DEFAULT '',
+    detail       TEXT NOT NULL DEFAULT '',
+    extracted_at TEXT
+) STRICT;
+CREATE INDEX document_texts_pending ON document_texts(sha256) WHERE status = 'pending';
 
 -- Consultations (lấy ý kiến) with other bodies: content, deadline and the reply when it comes.
 CREATE TABLE dossier_consultations (
@@ -602,4 +619,4 @@ CREATE TABLE evaluation_publications (
     PRIMARY KEY (period, agency_code)
 ) STRICT, WITHOUT ROWID;
 
-PRAGMA user_version = 5;
+PRAGMA user_version = 6;

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// The five staff roles. Names are the stable CLI/API spellings of api.md.
+/// The staff roles. Names are the stable CLI/API spellings of api.md.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
@@ -18,15 +18,18 @@ pub enum Role {
     Leader,
     /// Quản trị hệ thống: accounts, catalogues and settings; no dossier decisions.
     Admin,
+    /// Cán bộ lưu trữ: reads closed dossiers and hands those past their retention period to the archives.
+    Archivist,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Officer,
         Role::Specialist,
         Role::Head,
         Role::Leader,
         Role::Admin,
+        Role::Archivist,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -36,6 +39,7 @@ impl Role {
             Role::Head => "head",
             Role::Leader => "leader",
             Role::Admin => "admin",
+            Role::Archivist => "archivist",
         }
     }
 
@@ -55,6 +59,7 @@ impl Role {
             Role::Head => "Lãnh đạo phòng",
             Role::Leader => "Lãnh đạo cơ quan",
             Role::Admin => "Quản trị hệ thống",
+            Role::Archivist => "Cán bộ lưu trữ",
         }
     }
 }

@@ -33,6 +33,10 @@ pub const MIGRATIONS: &[Step] = &[
         version: 5,
         sql: include_str!("migrations/0005_reports.sql"),
     },
+    Step {
+        version: 6,
+        sql: include_str!("migrations/0006_documents.sql"),
+    },
 ];
 
 /// The version this binary writes.

@@ -122,12 +122,12 @@ impl SearchIndex {
             keep: offset + limit,
             order,
         };
-        let fruit = match parsed.build(&inner.fields, Mode::All) {
+        let fruit = match parsed.build(&inner.fields.query(), Mode::All) {
             None => searcher.search(&AllQuery, &collector(Order::Name))?,
             Some(all) => {
                 let fruit = searcher.search(&*all, &collector(Order::Score))?;
                 let any = (fruit.matched == 0 && parsed.relaxable())
-                    .then(|| parsed.build(&inner.fields, Mode::Any))
+                    .then(|| parsed.build(&inner.fields.query(), Mode::Any))
                     .flatten();
                 match any {
                     Some(any) => searcher.search(&*any, &collector(Order::Score))?,
@@ -194,23 +194,36 @@ pub(crate) fn open_version(
     dir: &Path,
     version: u32,
 ) -> Result<(SearchIndex, Freshness), SearchError> {
+    let (schema, fields) = schema::build();
+    let (index, freshness) = open_versioned(dir, DIR_PREFIX, version, &schema)?;
+    Ok((SearchIndex::with_index(index, fields)?, freshness))
+}
+
+/// Opens or creates the index in `<dir>/<prefix><version>`, after removing the other `<prefix>*` versions. Shared
+/// by the indexes of the search layer, each with its own prefix; an index that cannot be read with `schema` is
+/// discarded and recreated, since SQLite can rebuild it.
+pub(crate) fn open_versioned(
+    dir: &Path,
+    prefix: &str,
+    version: u32,
+    schema: &Schema,
+) -> Result<(Index, Freshness), SearchError> {
     std::fs::create_dir_all(dir)?;
-    let current = format!("{DIR_PREFIX}{version}");
+    let current = format!("{prefix}{version}");
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
         let other_version = name
-            .strip_prefix(DIR_PREFIX)
+            .strip_prefix(prefix)
             .is_some_and(|v| v.parse::<u32>().is_ok());
         if other_version && name != current && entry.file_type()?.is_dir() {
             std::fs::remove_dir_all(entry.path())?;
         }
     }
     let path = dir.join(&current);
-    let (schema, fields) = schema::build();
-    let (index, freshness) = match open_in(&path, &schema) {
-        Ok(opened) => opened,
+    match open_in(&path, schema) {
+        Ok(opened) => Ok(opened),
         Err(SearchError::Tantivy(
             TantivyError::SchemaError(_)
             | TantivyError::DataCorruption(_)
@@ -218,12 +231,11 @@ pub(crate) fn open_version(
             | TantivyError::DeserializeError(_),
         )) => {
             std::fs::remove_dir_all(&path)?;
-            let (index, _) = open_in(&path, &schema)?;
-            (index, Freshness::Created)
+            let (index, _) = open_in(&path, schema)?;
+            Ok((index, Freshness::Created))
         }
-        Err(other) => return Err(other),
-    };
-    Ok((SearchIndex::with_index(index, fields)?, freshness))
+        Err(other) => Err(other),
+    }
 }
 
 fn open_in(path: &Path, schema: &Schema) -> Result<(Index, Freshness), SearchError> {

@@ -1,8 +1,8 @@
 //! Search layer: turns what a citizen typed into a tantivy query.
 //!
-//! Each word becomes a disjunction of alternatives over the name, text and code fields: the folded word, the word
-//! with its diacritics, its Telex decoding, its one-typo neighbours and, for the word still being typed, its
-//! prefix in names. Typos are looked for only for a word the index does not hold (in the text dictionary, or, for
+//! Each word becomes a disjunction of alternatives over the name, text and code fields of a [`QueryFields`] (the
+//! catalogue's or the dossier index's): the folded word, the word with its diacritics, its Telex decoding, its
+//! one-typo neighbours and, for the word still being typed, its prefix in names. Typos are looked for only for a word the index does not hold (in the text dictionary, or, for
 //! names, in either): a real word such as "dung" has a dozen neighbours (dong, dang, dun…) present in nearly every
 //! long text, which would turn every query into "everything", and the typo automata were a large part of the cost
 //! of every query. A misspelling that is itself a real word is therefore taken as typed.
@@ -18,7 +18,6 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::schema::Fields;
 use crate::domain::telex::decode_folded;
 use crate::domain::text::nfc;
 
@@ -45,6 +44,26 @@ const PREFIX_MIN_CHARS: usize = 2;
 const MAX_WORDS: usize = 16;
 /// Procedure codes are short; a longer query is not one.
 const MAX_CODE_CHARS: usize = 64;
+
+/// The fields a query runs over. The catalogue and the dossier index name different fields but share the shape:
+/// a short, heavily weighted "name" (a procedure's name, an applicant's) and a long "text", each indexed folded and
+/// exact, plus exact keys that a whole typed token may equal.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct QueryFields<'a> {
+    /// Folded name, with positions (phrases, prefixes).
+    pub name: Field,
+    /// Name with its diacritics.
+    pub name_exact: Field,
+    /// Folded text, with positions.
+    pub text: Field,
+    /// Text with its diacritics.
+    pub text_exact: Field,
+    /// A code split into words, matched like a name and completed while typing; `None` when the index has none.
+    pub code_text: Option<Field>,
+    /// Lower-cased whole-token keys (a procedure code; a dossier code, an ID number): a query that is exactly one
+    /// of them puts that document first.
+    pub keys: &'a [Field],
+}
 
 /// Whether every word must match, or any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,7 +202,7 @@ impl ParsedQuery {
     }
 
     /// The tantivy query, or `None` when the text holds no word (the caller then lists everything).
-    pub fn build(&self, fields: &Fields, mode: Mode) -> Option<Box<dyn Query>> {
+    pub fn build(&self, fields: &QueryFields<'_>, mode: Mode) -> Option<Box<dyn Query>> {
         if self.is_empty() {
             return None;
         }
@@ -206,12 +225,19 @@ impl ParsedQuery {
         let Some(code) = &self.code else {
             return Some(main);
         };
-        let code_term = Term::from_field_text(fields.code_key, code);
-        let code_query = boosted(term(code_term), CODE_WEIGHT);
-        Some(Box::new(BooleanQuery::new(vec![
-            (Occur::Should, code_query),
-            (Occur::Should, main),
-        ])))
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = fields
+            .keys
+            .iter()
+            .map(|&key| {
+                let key_query = boosted(term(Term::from_field_text(key, code)), CODE_WEIGHT);
+                (Occur::Should, key_query)
+            })
+            .collect();
+        if clauses.is_empty() {
+            return Some(main);
+        }
+        clauses.push((Occur::Should, main));
+        Some(Box::new(BooleanQuery::new(clauses)))
     }
 }
 
@@ -284,7 +310,7 @@ fn on_name_and_text(
 }
 
 /// All the ways one word may match: a document matches the word if any alternative matches.
-fn word_query(fields: &Fields, word: &Word, loose: bool) -> Box<dyn Query> {
+fn word_query(fields: &QueryFields<'_>, word: &Word, loose: bool) -> Box<dyn Query> {
     let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let folded = |field| term(Term::from_field_text(field, &word.folded));
     on_name_and_text(&mut alts, fields.name, fields.text, 1.0, folded);
@@ -296,13 +322,10 @@ fn word_query(fields: &Fields, word: &Word, loose: bool) -> Box<dyn Query> {
         EXACT_WEIGHT,
         exact,
     );
-    alts.push((
-        Occur::Should,
-        boosted(
-            term(Term::from_field_text(fields.code_text, &word.folded)),
-            NAME_WEIGHT,
-        ),
-    ));
+    if let Some(code_text) = fields.code_text {
+        let code = term(Term::from_field_text(code_text, &word.folded));
+        alts.push((Occur::Should, boosted(code, NAME_WEIGHT)));
+    }
     if let Some(telex) = &word.telex {
         let decoded = |field| term(Term::from_field_text(field, telex));
         on_name_and_text(&mut alts, fields.name, fields.text, TELEX_WEIGHT, decoded);
@@ -328,8 +351,10 @@ fn word_query(fields: &Fields, word: &Word, loose: bool) -> Box<dyn Query> {
         for prefix in candidates.filter(|p| p.chars().count() >= PREFIX_MIN_CHARS) {
             let name = prefix_query(fields.name, prefix);
             alts.push((Occur::Should, boosted(name, NAME_WEIGHT * PREFIX_SCORE)));
-            let code = prefix_query(fields.code_text, prefix);
-            alts.push((Occur::Should, boosted(code, NAME_WEIGHT * PREFIX_SCORE)));
+            if let Some(code_text) = fields.code_text {
+                let code = prefix_query(code_text, prefix);
+                alts.push((Occur::Should, boosted(code, NAME_WEIGHT * PREFIX_SCORE)));
+            }
         }
     }
     Box::new(BooleanQuery::new(alts))
@@ -344,7 +369,7 @@ fn prefix_query(field: Field, prefix: &str) -> Box<dyn Query> {
 
 /// A quoted phrase: its folded words adjacent in the name or the text. One quoted word is just that word, exact
 /// or folded, without typo tolerance.
-fn phrase_query(fields: &Fields, words: &[Word]) -> Box<dyn Query> {
+fn phrase_query(fields: &QueryFields<'_>, words: &[Word]) -> Box<dyn Query> {
     if let [word] = words {
         return word_query(fields, word, false);
     }
@@ -363,7 +388,7 @@ fn phrase_query(fields: &Fields, words: &[Word]) -> Box<dyn Query> {
 
 /// The free words as one phrase, for ranking only. A word still being typed ends the name's phrase as a prefix
 /// and is left out of the text's phrase (prefixes are matched in names only).
-fn adjacency_query(fields: &Fields, words: &[Word]) -> Box<dyn Query> {
+fn adjacency_query(fields: &QueryFields<'_>, words: &[Word]) -> Box<dyn Query> {
     let typing = words.last().is_some_and(|w| w.prefix);
     let terms = |field: Field, words: &[Word]| -> Vec<Term> {
         words

@@ -14,6 +14,7 @@ use tantivy::tokenizer::{
 use tantivy::{Index, TantivyDocument};
 
 use super::ProcedureEntry;
+use super::query::QueryFields;
 use crate::domain::text::nfc;
 
 /// Bump when the schema or an analyzer changes: `SearchIndex::open` then starts a fresh directory and reports
@@ -51,6 +52,20 @@ pub(crate) struct Fields {
     /// Sector, level and service level, in the order of [`FACET_FIELDS`].
     pub facets: [Field; 3],
     pub name_sort: Field,
+}
+
+impl Fields {
+    /// The fields the query parser's alternatives run over.
+    pub fn query(&self) -> QueryFields<'_> {
+        QueryFields {
+            name: self.name,
+            name_exact: self.name_exact,
+            text: self.text,
+            text_exact: self.text_exact,
+            code_text: Some(self.code_text),
+            keys: std::slice::from_ref(&self.code_key),
+        }
+    }
 }
 
 /// The schema and its field handles. Field ids follow declaration order, so an index written by this schema

@@ -5,8 +5,11 @@
 //! words of that field within one typo of a query word (where the query looked for typos in that field) or
 //! starting with the word being typed. Snippets run the `vi` analyzer
 //! over the stored (accented) text, so a folded query still marks "<mark>giấy</mark>".
+//!
+//! The catalogue asks for a name and a text at once ([`Highlighter::highlight`]); the dossier index asks for the
+//! fragment of each of several texts with how well it matched ([`Highlighter::fragment`]), to show the best one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use tantivy::schema::Field;
 use tantivy::snippet::SnippetGenerator;
@@ -27,6 +30,24 @@ const EXPANDED_WEIGHT: f32 = 0.5;
 
 const MARK_OPEN: &str = "<mark>";
 const MARK_CLOSE: &str = "</mark>";
+
+/// Which typo neighbours a text is scanned for: those looked for in names (plus completions of the word being
+/// typed), or those looked for in the text. It must follow how the query matched that text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Name,
+    Text,
+}
+
+/// A highlighted piece of one text, and how well it matched.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Fragment {
+    /// HTML-escaped, matches in `<mark>…</mark>`.
+    pub html: String,
+    /// Sum of the weights of the distinct query words it shows (a typed word 1, a typo or prefix neighbour 0.5):
+    /// a fragment showing three of the words beats one repeating a single word.
+    pub score: f32,
+}
 
 /// Highlights hits for one query.
 pub(crate) struct Highlighter {
@@ -119,8 +140,59 @@ impl Highlighter {
     }
 }
 
+impl Highlighter {
+    /// The best fragment of `text`, at most `max_chars` bytes long (`None`: all of it, marked), or `None` when no
+    /// query word occurs in it.
+    pub fn fragment(
+        &mut self,
+        text: &str,
+        kind: Kind,
+        max_chars: Option<usize>,
+    ) -> Option<Fragment> {
+        let (fuzzy, prefixes) = match kind {
+            Kind::Name => (&self.fuzzy_name, self.prefixes.as_slice()),
+            Kind::Text => (&self.fuzzy_text, &[][..]),
+        };
+        let mut terms = self.literal.clone();
+        add_neighbours(&mut self.analyzer, text, fuzzy, prefixes, &mut terms);
+        let limit = max_chars.unwrap_or(text.len() + 1);
+        let generator =
+            SnippetGenerator::new(terms.clone(), self.analyzer.clone(), self.text, limit);
+        let mut snippet = generator.snippet(text);
+        if snippet.is_empty() {
+            return None;
+        }
+        let fragment = snippet.fragment();
+        let mut shown = BTreeSet::new();
+        for range in snippet.highlighted() {
+            let word = fragment.get(range.clone()).unwrap_or_default();
+            let mut stream = self.analyzer.token_stream(word);
+            if let Some(token) = stream.next() {
+                shown.insert(token.text.clone());
+            }
+        }
+        let score = shown.iter().filter_map(|word| terms.get(word)).sum();
+        let html = match max_chars {
+            Some(_) => {
+                snippet.set_snippet_prefix_postfix(MARK_OPEN, MARK_CLOSE);
+                snippet.to_html()
+            }
+            None => {
+                let shift = snippet.fragment_range().start;
+                let ranges: Vec<_> = snippet
+                    .highlighted()
+                    .iter()
+                    .map(|r| r.start + shift..r.end + shift)
+                    .collect();
+                mark(text, &ranges)
+            }
+        };
+        Some(Fragment { html, score })
+    }
+}
+
 /// At most the first `max` bytes of `text`, cut at a character boundary.
-fn head(text: &str, max: usize) -> &str {
+pub(crate) fn head(text: &str, max: usize) -> &str {
     if text.len() <= max {
         return text;
     }

@@ -8,8 +8,12 @@
 //! Matching is accent-insensitive (folded), tolerant of a wrong tone mark, one typo, raw Telex and a word still
 //! being typed, while exact spellings, names and adjacent words rank first. See `query.rs` for the alternatives
 //! each word expands to. This layer imports `crate::domain` only.
+//!
+//! [`dossiers`] is a second index, for staff searching dossiers, built on the same analyzers, query parsing and
+//! highlighting.
 
 mod collect;
+pub mod dossiers;
 mod highlight;
 mod index;
 mod query;
@@ -18,6 +22,10 @@ mod schema;
 #[cfg(test)]
 mod tests;
 
+pub use dossiers::{
+    DOSSIER_SCHEMA_VERSION, DocumentText, DossierEntry, DossierHit, DossierIndex, DossierQuery,
+    DossierResults, DossierWriter, SnippetSource, Visibility,
+};
 pub use index::{ProcedureWriter, SearchIndex};
 pub use schema::SCHEMA_VERSION;
 

@@ -12,6 +12,7 @@ pub mod config;
 pub mod crypto;
 pub mod datadir;
 pub mod domain;
+pub mod extract;
 pub mod filestore;
 pub mod jobs;
 pub mod maintenance;

@@ -13,9 +13,10 @@ use tokio_util::sync::CancellationToken;
 use crate::config::Config;
 use crate::crypto::MacKey;
 use crate::datadir::{DataDir, DataLock};
-use crate::jobs::{indexer, notifier};
+use crate::jobs::indexer::{self, Rebuild};
+use crate::jobs::{extractor, notifier};
 use crate::maintenance;
-use crate::search::{Freshness, SearchIndex};
+use crate::search::{DossierIndex, Freshness, SearchIndex};
 use crate::services::browse::SearchSlots;
 use crate::services::notify::NotifierWake;
 use crate::services::search::IndexerWake;
@@ -26,7 +27,7 @@ use crate::web::state::AppState;
 /// A bound, ready-to-serve application. Built in two steps so tests know the address before serving starts.
 pub struct App {
     state: AppState,
-    rebuild_index: bool,
+    rebuild_index: Rebuild,
     listener: TcpListener,
     tls: Option<crate::tls::TlsMaterial>,
     url: String,
@@ -75,22 +76,44 @@ impl App {
             if tls.is_some() { "https" } else { "http" },
             display_addr(addr)
         );
+        let swept = crate::filestore::sweep_incoming(&data.files_dir())
+            .context("cannot clear unfinished uploads from the file store")?;
+        if swept > 0 {
+            tracing::warn!(
+                files = swept,
+                "removed unfinished uploads left by an interrupted run"
+            );
+        }
         let (search, freshness) =
             SearchIndex::open(&data.search_dir()).context("cannot open the search index")?;
         let published = db.read(crate::store::procedures::count_published).await?;
         // A missing index, one of an older schema, or one out of step with the database (a restore, a crash
         // before a commit) is rebuilt in the background; searches meanwhile see what the index already holds.
-        let rebuild_index = freshness == Freshness::Created || search.doc_count() != published;
+        let (dossier_search, dossier_freshness) = DossierIndex::open(&data.search_dir())
+            .context("cannot open the dossier search index")?;
+        let dossier_count = db
+            .read(crate::store::dossiers::index_rows::count_all)
+            .await?;
+        let rebuild_index = Rebuild {
+            procedures: freshness == Freshness::Created || search.doc_count() != published,
+            dossiers: dossier_freshness == Freshness::Created
+                || dossier_search.doc_count() != dossier_count,
+        };
+        let files = crate::filestore::FileStore {
+            dir: data.files_dir(),
+            max_bytes: config.documents.max_file_bytes(),
+        };
         let state = AppState {
             db,
             config: Arc::new(config),
             mac: MacKey::from_bytes(&key),
             metrics: Arc::new(Metrics::default()),
             search,
+            dossier_search,
             indexer: IndexerWake::default(),
             search_slots: SearchSlots::per_core(),
             limits: Arc::default(),
-            files_dir: data.files_dir(),
+            files,
             notifier: NotifierWake::default(),
         };
         Ok(App {
@@ -127,9 +150,10 @@ impl App {
         let grace = Duration::from_secs(self.state.config.server.shutdown_grace_seconds);
         let https = self.tls.is_some();
         let jobs_stop = CancellationToken::new();
+        let writers = indexer::Writers::open(&self.state.search, &self.state.dossier_search)?;
         let indexer = tokio::spawn(indexer::run(
             self.state.db.clone(),
-            self.state.search.clone(),
+            writers,
             self.state.indexer.clone(),
             self.rebuild_index,
             jobs_stop.clone(),
@@ -138,6 +162,12 @@ impl App {
             self.state.db.clone(),
             self.state.config.notify.clone(),
             self.state.notifier.clone(),
+            jobs_stop.clone(),
+        ));
+        let extractor = tokio::spawn(extractor::run(
+            self.state.db.clone(),
+            self.state.files.dir.clone(),
+            self.state.config.documents.ocr,
             jobs_stop.clone(),
         ));
         let service = crate::web::router(self.state.clone(), https)
@@ -173,12 +203,14 @@ impl App {
             }
             Err(e) => tracing::error!(error = %e, "the search indexer panicked"),
         }
-        match notifier.await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => {
-                tracing::error!(error = %format!("{e:#}"), "the notifier stopped with an error")
+        for (name, job) in [("notifier", notifier), ("text extractor", extractor)] {
+            match job.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    tracing::error!(job = name, error = %format!("{e:#}"), "a background job stopped with an error")
+                }
+                Err(e) => tracing::error!(job = name, error = %e, "a background job panicked"),
             }
-            Err(e) => tracing::error!(error = %e, "the notifier panicked"),
         }
         let _ = self
             .state

@@ -17,6 +17,7 @@ pub struct Config {
     pub tls: TlsConfig,
     pub security: SecurityConfig,
     pub database: DatabaseConfig,
+    pub documents: DocumentsConfig,
     pub log: LogConfig,
     pub oidc: OidcConfig,
     pub notify: NotifyConfig,
@@ -76,6 +77,36 @@ pub struct DatabaseConfig {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
+pub struct DocumentsConfig {
+    /// Largest dossier document (a scanned paper, an uploaded paper, a result) accepted, in MiB (1 to 100).
+    pub max_file_mb: usize,
+    /// Read the text of scanned images and image-only PDFs with `tesseract` (Debian `tesseract-ocr-vie`) when it
+    /// is installed; `false` never runs it.
+    pub ocr: bool,
+}
+
+impl Default for DocumentsConfig {
+    fn default() -> Self {
+        Self {
+            max_file_mb: 20,
+            ocr: true,
+        }
+    }
+}
+
+impl DocumentsConfig {
+    pub fn max_file_bytes(&self) -> usize {
+        self.max_file_mb * 1024 * 1024
+    }
+
+    /// The request body a route taking `files` documents at once must admit: the files and the form around them.
+    pub fn body_limit(&self, files: usize) -> usize {
+        files * self.max_file_bytes() + 64 * 1024
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
 pub struct LogConfig {
     /// `pretty` for a terminal, `json` for log collectors.
     pub format: String,
@@ -90,6 +121,7 @@ impl Default for Config {
             tls: TlsConfig::default(),
             security: SecurityConfig::default(),
             database: DatabaseConfig { readers: 0 },
+            documents: DocumentsConfig::default(),
             log: LogConfig::default(),
             oidc: OidcConfig::default(),
             notify: NotifyConfig::default(),
@@ -394,6 +426,9 @@ impl Config {
             if !(1..=10_000).contains(&value) {
                 problems.push(format!("{name} must be between 1 and 10000"));
             }
+        }
+        if !(1..=100).contains(&self.documents.max_file_mb) {
+            problems.push("documents.max_file_mb must be between 1 and 100".to_owned());
         }
         if self.tls.cert.is_some() != self.tls.key.is_some() {
             problems.push("tls.cert and tls.key must be given together".to_owned());

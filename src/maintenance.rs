@@ -113,7 +113,8 @@ fn hash_file(path: &Path) -> io::Result<(String, u64)> {
     }
 }
 
-/// Every regular file below `dir`, as paths relative to `base`.
+/// Every regular file below `dir`, as paths relative to `base`; hidden folders (the file store's `.incoming`,
+/// where unfinished writes live) are skipped.
 fn walk(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     if !dir.exists() {
         return Ok(());
@@ -122,7 +123,9 @@ fn walk(base: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
         let entry = entry?;
         let path = entry.path();
         if entry.file_type()?.is_dir() {
-            walk(base, &path, out)?;
+            if !entry.file_name().to_string_lossy().starts_with('.') {
+                walk(base, &path, out)?;
+            }
         } else if entry.file_type()?.is_file() && path.extension().is_none_or(|e| e != "tmp") {
             out.push(
                 path.strip_prefix(base)
@@ -316,6 +319,82 @@ pub struct Finding {
     pub detail: String,
 }
 
+/// The file store against the database: files whose content no longer matches their name (altered), hashes a
+/// record points at without a file (missing), and files no record points at (orphaned: harmless leftovers of an
+/// upload whose transaction failed or was interrupted; safe to delete once no backup needs them).
+fn check_files(
+    conn: &rusqlite::Connection,
+    files_dir: &Path,
+) -> Result<Vec<(&'static str, bool, String)>> {
+    let mut stored = Vec::new();
+    walk(files_dir, files_dir, &mut stored)?;
+    let mut altered = Vec::new();
+    let mut present = std::collections::HashSet::new();
+    for rel in &stored {
+        let name = rel
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match hash_file(&files_dir.join(rel)) {
+            Ok((sha, _)) if sha == name => {
+                present.insert(name);
+            }
+            _ => altered.push(rel.display().to_string()),
+        }
+    }
+    let referenced = store::dossiers::referenced_hashes(conn)?;
+    let mut missing: Vec<&String> = referenced
+        .iter()
+        .filter(|sha| !present.contains(*sha) && !altered.iter().any(|a| a.ends_with(sha.as_str())))
+        .collect();
+    missing.sort();
+    let mut orphaned: Vec<&String> = present
+        .iter()
+        .filter(|sha| !referenced.contains(*sha))
+        .collect();
+    orphaned.sort();
+    let list = |items: Vec<String>| items.join(", ");
+    Ok(vec![
+        (
+            "files",
+            altered.is_empty(),
+            if altered.is_empty() {
+                format!("{} files match their hashes", stored.len())
+            } else {
+                format!("altered: {}", list(altered))
+            },
+        ),
+        (
+            "missing files",
+            missing.is_empty(),
+            if missing.is_empty() {
+                format!(
+                    "every one of {} referenced files is present",
+                    referenced.len()
+                )
+            } else {
+                format!(
+                    "referenced but not in the file store (restore them from a backup): {}",
+                    list(missing.into_iter().cloned().collect())
+                )
+            },
+        ),
+        (
+            "orphaned files",
+            orphaned.is_empty(),
+            if orphaned.is_empty() {
+                "no stored file is unreferenced".to_owned()
+            } else {
+                format!(
+                    "{} stored files no record refers to (left by interrupted or refused uploads; safe to delete): {}",
+                    orphaned.len(),
+                    list(orphaned.into_iter().cloned().collect())
+                )
+            },
+        ),
+    ])
+}
+
 /// Checks a data directory: database integrity and foreign keys, schema version, the audit chain, stored files
 /// against their content hashes, secrets' permissions, the TLS certificate and free disk space.
 pub fn doctor(data: &DataDir, config: &Config) -> Result<Vec<Finding>> {
@@ -357,28 +436,9 @@ pub fn doctor(data: &DataDir, config: &Config) -> Result<Vec<Finding>> {
             format!("broken at row {id}: {reason}"),
         ),
     }
-    let mut stored = Vec::new();
-    walk(&data.files_dir(), &data.files_dir(), &mut stored)?;
-    let altered: Vec<String> = stored
-        .iter()
-        .filter(|rel| {
-            let name = rel
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            hash_file(&data.files_dir().join(rel)).map_or(true, |(sha, _)| sha != name)
-        })
-        .map(|rel| rel.display().to_string())
-        .collect();
-    add(
-        "files",
-        altered.is_empty(),
-        if altered.is_empty() {
-            format!("{} files match their hashes", stored.len())
-        } else {
-            format!("altered: {}", altered.join(", "))
-        },
-    );
+    for (check, ok, detail) in check_files(&conn, &data.files_dir())? {
+        add(check, ok, detail);
+    }
     for secret in [data.session_key(), data.tls_dir().join("key.pem")] {
         if secret.exists() {
             let open = is_group_or_world_readable(&secret)?;

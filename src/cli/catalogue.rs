@@ -64,12 +64,17 @@ pub async fn reindex(data: &DataDir, config: &Config, ctx: &Context) -> Result<(
     let (db, lock) = maintenance::open_for_cli(data, config).await?;
     if lock.is_some() {
         let (index, _) = SearchIndex::open(&data.search_dir())?;
-        let n = indexer::rebuild_offline(&db, &index, ctx).await?;
-        println!("search index rebuilt: {n} procedures");
+        let (dossiers, _) = crate::search::DossierIndex::open(&data.search_dir())?;
+        let started = std::time::Instant::now();
+        let (n, d) = indexer::rebuild_offline(&db, &index, &dossiers, ctx).await?;
+        println!(
+            "search indexes rebuilt: {n} procedures, {d} dossiers in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
     } else {
         services::search::request_rebuild(&db, ctx).await?;
         println!(
-            "a server is running on this data directory; it will rebuild the search index within a second"
+            "a server is running on this data directory; it will rebuild the search indexes within a second"
         );
     }
     Ok(())

@@ -363,7 +363,11 @@ async fn demo(data: DataDir, config: Config, args: ServeArgs, ctx: &Context) -> 
         ),
         None => banner,
     };
-    let banner = match services::demo_dossiers::load(&db, ctx.now)
+    let files = crate::filestore::FileStore {
+        dir: data.files_dir(),
+        max_bytes: config.documents.max_file_bytes(),
+    };
+    let banner = match services::demo_dossiers::load(&db, &files, ctx.now)
         .await
         .map_err(describe)?
     {
@@ -375,7 +379,7 @@ async fn demo(data: DataDir, config: Config, args: ServeArgs, ctx: &Context) -> 
     let banner = match services::demo_citizens::load(
         &db,
         &config.security,
-        data.files_dir(),
+        files,
         &secret,
         &password,
         ctx.now,

@@ -72,6 +72,14 @@ impl SearchSlots {
     pub fn per_core() -> Self {
         Self::new(std::thread::available_parallelism().map_or(2, |n| n.get()) + 1)
     }
+
+    /// Waits for a slot; the search runs while the permit is held.
+    pub async fn acquire(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ServiceError> {
+        self.0
+            .acquire()
+            .await
+            .map_err(|e| ServiceError::Internal(anyhow::Error::new(e)))
+    }
 }
 
 /// Runs a query against the index or the database. An unknown agency finds nothing rather than everything.
@@ -119,11 +127,7 @@ pub async fn find(
         text_snippets: !query.names_only,
     };
     let index = index.clone();
-    let permit = slots
-        .0
-        .acquire()
-        .await
-        .map_err(|e| ServiceError::Internal(anyhow::Error::new(e)))?;
+    let permit = slots.acquire().await?;
     let results = super::cpu(move || index.search(&search_query)).await;
     drop(permit);
     let results = results?.map_err(|e| ServiceError::Internal(anyhow::Error::new(e)))?;

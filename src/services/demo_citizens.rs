@@ -2,7 +2,7 @@
 //! the portal through the real services: Nguyễn Thị Mai has a finished dossier with a signed electronic result
 //! and another the office asked her to supplement; Trần Văn Hùng has one waiting to be received.
 
-use std::path::{Path, PathBuf};
+use crate::filestore::FileStore;
 
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -134,7 +134,7 @@ async fn principal(db: &Db, id_number: &'static str) -> Result<CitizenPrincipal,
 /// delivery choice, submission.
 async fn submit(
     db: &Db,
-    files: &Path,
+    files: &FileStore,
     ctx: &Context,
     me: &CitizenPrincipal,
     procedure: &str,
@@ -149,8 +149,10 @@ async fn submit(
         bytes: pdf,
         kind: "submitted".into(),
         component: Some(1),
+        confidential: false,
+        certify: false,
     };
-    submissions::attach(db, files.to_path_buf(), ctx, me, &draft, paper).await?;
+    submissions::attach(db, files.clone(), ctx, me, &draft, paper).await?;
     submissions::save_delivery(db, ctx, me, &draft, "online", "").await?;
     let row = submissions::submit(db, ctx, &DossierSettings::default(), me, &draft).await?;
     Ok(row.public_id)
@@ -161,7 +163,7 @@ async fn submit(
 pub async fn load(
     db: &Db,
     security: &SecurityConfig,
-    files: PathBuf,
+    files: FileStore,
     result_secret: &[u8],
     password: &str,
     now: OffsetDateTime,

@@ -10,8 +10,11 @@ use crate::domain::calendar::{from_local, to_local};
 use crate::domain::dossier::{ActionInput, Actor, ApplicantInput};
 use crate::store::{Db, StoreError, settings, staff};
 
+use super::demo_citizens::sample_pdf;
+use super::dossiers::documents::{self, NewDocument};
 use super::dossiers::{self, Acting, DossierSettings, IntakeInput};
 use super::{Context, ServiceError};
+use crate::filestore::FileStore;
 
 const FLAG: &str = "demo_dossiers_loaded";
 
@@ -166,7 +169,11 @@ fn moment(
 }
 
 /// Loads the demo dossiers once; returns how many it created, or `None` when they were already there.
-pub async fn load(db: &Db, now: OffsetDateTime) -> Result<Option<usize>, ServiceError> {
+pub async fn load(
+    db: &Db,
+    files: &FileStore,
+    now: OffsetDateTime,
+) -> Result<Option<usize>, ServiceError> {
     if db.read(|c| settings::get(c, FLAG)).await?.is_some() {
         return Ok(None);
     }
@@ -181,13 +188,13 @@ pub async fn load(db: &Db, now: OffsetDateTime) -> Result<Option<usize>, Service
             // Early in the day (or before office hours) the day's dossiers come from the day before.
             start = moment(&calendar, now, *days + 1, (i as i64 % 6) * 25);
         }
-        let mut step = 0;
-        let mut next = || {
-            step += 1;
+        let step = std::cell::Cell::new(0);
+        let next = || {
+            step.set(step.get() + 1);
             Context {
                 actor: "demo".to_owned(),
                 ip: "local".to_owned(),
-                now: (start + Duration::minutes(40 * step)).min(now),
+                now: (start + Duration::minutes(40 * step.get())).min(now),
             }
         };
         let online = *channel == 2;
@@ -213,12 +220,47 @@ pub async fn load(db: &Db, now: OffsetDateTime) -> Result<Option<usize>, Service
         let author = if online { portal() } else { officer.clone() };
         let row = dossiers::intake(db, &next(), &settings, &author, input, None).await?;
         let reference = row.public_id.clone();
-        let mut take = |who: Acting, name: &str, extra: Value| {
+        let take = |who: Acting, name: &str, extra: Value| {
             let ctx = next();
             let (db, settings, reference) = (db.clone(), settings.clone(), reference.clone());
             let input = action(name, extra);
             async move { dossiers::act(&db, &ctx, &settings, &who, &reference, input, None).await }
         };
+        // The officer digitises papers at the counter and the result on return, certifying each scan.
+        let digitise = |kind: &str, component: Option<i64>, text: String| {
+            let ctx = next();
+            let doc = NewDocument {
+                file_name: format!(
+                    "{}.pdf",
+                    if kind == "result" {
+                        "ket-qua"
+                    } else {
+                        "ban-quet"
+                    }
+                ),
+                bytes: sample_pdf(&text),
+                kind: kind.to_owned(),
+                component,
+                confidential: false,
+                certify: true,
+            };
+            let (db, files, officer, reference) = (
+                db.clone(),
+                files.clone(),
+                officer.clone(),
+                reference.clone(),
+            );
+            async move { documents::attach(&db, files, &ctx, &officer, &reference, doc).await }
+        };
+        let folded = crate::domain::text::fold_ascii(name);
+        if !online && *upto >= Upto::Received && *upto != Upto::Refused {
+            digitise(
+                "scan",
+                Some(1),
+                format!("Don de nghi cua ong ba {folded} - ban quet tai Bo phan mot cua"),
+            )
+            .await?;
+        }
         if *upto == Upto::Refused {
             take(officer.clone(), "refuse", json!({"reason": "Thủ tục không thuộc thẩm quyền giải quyết của Ủy ban nhân dân huyện (minh hoạ)."})).await?;
         }
@@ -266,6 +308,12 @@ pub async fn load(db: &Db, now: OffsetDateTime) -> Result<Option<usize>, Service
                 officer.clone(),
                 "notify_applicant",
                 json!({"method": "Điện thoại"}),
+            )
+            .await?;
+            digitise(
+                "result",
+                None,
+                format!("Ket qua giai quyet ho so cua ong ba {folded}"),
             )
             .await?;
             take(officer.clone(), "return_result", json!({})).await?;

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod demo_catalogue;
 pub mod demo_citizens;
 pub mod demo_dossiers;
+pub mod dossier_search;
 pub mod dossiers;
 pub mod forms;
 mod json_lines;
@@ -120,6 +121,15 @@ impl Context {
             actor: "cli".to_owned(),
             ip: "local".to_owned(),
             now,
+        }
+    }
+
+    /// A background job, acting now.
+    pub fn job(name: &str) -> Self {
+        Self {
+            actor: name.to_owned(),
+            ip: "local".to_owned(),
+            now: OffsetDateTime::now_utc(),
         }
     }
 

@@ -13,7 +13,7 @@
 //! `signed_at` is the stored UTC time (`2026-11-29T01:05:03.250Z`). Anyone holding the file, the slip and the
 //! published public key can check it without this server.
 
-use std::path::PathBuf;
+use crate::filestore::FileStore;
 
 use ring::rand::SystemRandom;
 use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
@@ -162,7 +162,7 @@ fn check(acting: &Acting, row: Option<DossierRow>) -> Result<DossierRow, Service
 pub async fn issue(
     db: &Db,
     ctx: &Context,
-    files_dir: PathBuf,
+    files: FileStore,
     secret: &[u8],
     acting: &Acting,
     reference: &str,
@@ -177,8 +177,11 @@ pub async fn issue(
         bytes,
         kind: "result".to_owned(),
         component: None,
+        confidential: false,
+        // The result is issued here, electronically; it is its own original.
+        certify: false,
     };
-    let prepared = documents::prepare(files_dir, acting, doc).await?;
+    let prepared = documents::prepare(files, acting, doc).await?;
     let sealing = SealingKey::derive(secret)?;
     let (ctx, acting, reference) = (ctx.clone(), acting.clone(), reference.to_owned());
     db.write(move |tx| {
@@ -206,6 +209,10 @@ pub async fn issue(
             sha256: prepared.sha256.clone(),
             uploaded_by: acting.name.clone(),
             uploaded_at: signed_at.clone(),
+            confidential: false,
+            certified_by: None,
+            certified_at: None,
+            text_status: "pending".to_owned(),
         };
         document.id = dossiers::insert_document(tx, row.id, &document)?;
         rows::insert_result(

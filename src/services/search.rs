@@ -42,15 +42,20 @@ pub async fn request_rebuild(db: &Db, ctx: &Context) -> Result<(), ServiceError>
 }
 
 /// Records an offline rebuild in the audit log.
-pub async fn record_rebuild(db: &Db, ctx: &Context, documents: usize) -> Result<(), ServiceError> {
+pub async fn record_rebuild(
+    db: &Db,
+    ctx: &Context,
+    procedures: usize,
+    dossiers: usize,
+) -> Result<(), ServiceError> {
     let ctx = ctx.clone();
     db.write(move |tx| {
         ctx.audit(
             tx,
             "search.rebuild",
-            "procedures",
+            "procedures, dossiers",
             Outcome::Ok,
-            &format!("{documents} procedures indexed"),
+            &format!("{procedures} procedures and {dossiers} dossiers indexed"),
         )?;
         Ok(())
     })

@@ -3,7 +3,7 @@
 //! to each component (uploaded, or reused from the citizen's document store), the way to receive the result
 //! chosen, and the whole submitted as one dossier in "Mới đăng ký" in one transaction that also removes the draft.
 
-use std::path::PathBuf;
+use crate::filestore::FileStore;
 
 use serde_json::Value;
 
@@ -185,7 +185,7 @@ fn component_exists(procedure: &Procedure, component: i64) -> bool {
 /// draft as it was.
 pub async fn attach(
     db: &Db,
-    files_dir: PathBuf,
+    files: FileStore,
     ctx: &Context,
     me: &CitizenPrincipal,
     draft_id: &str,
@@ -200,7 +200,7 @@ pub async fn attach(
         kind: "submitted".to_owned(),
         ..doc
     };
-    let prepared = prepare(files_dir, &owner_acting(me), doc).await?;
+    let prepared = prepare(files, &owner_acting(me), doc).await?;
     let (ctx, draft) = (ctx.clone(), view.draft.id);
     db.write(move |tx| {
         let file = DraftFile {
@@ -359,6 +359,8 @@ pub async fn submit(
             media_type: f.media_type.clone(),
             size: f.size,
             sha256: f.sha256.clone(),
+            confidential: false,
+            certify: false,
         })
         .collect();
     let input = IntakeInput {

@@ -10,21 +10,25 @@ use super::StoreError;
 pub enum OutboxItem {
     /// Re-read this procedure's published version and put it in (or take it out of) the search index.
     Procedure(String),
-    /// Rebuild the whole search index (asked for while a server holds the index, e.g. `motcua reindex`).
+    /// Re-read this dossier (by rowid) and put it in the dossier search index again.
+    Dossier(i64),
+    /// Rebuild both search indexes (asked for while a server holds them, e.g. `motcua reindex`).
     RebuildAll,
 }
 
 impl OutboxItem {
-    fn parts(&self) -> (&'static str, &str) {
+    fn parts(&self) -> (&'static str, String) {
         match self {
-            Self::Procedure(code) => ("procedure", code),
-            Self::RebuildAll => ("rebuild_all", ""),
+            Self::Procedure(code) => ("procedure", code.clone()),
+            Self::Dossier(id) => ("dossier", id.to_string()),
+            Self::RebuildAll => ("rebuild_all", String::new()),
         }
     }
 
     fn from_parts(kind: &str, reference: String) -> Option<Self> {
         match kind {
             "procedure" => Some(Self::Procedure(reference)),
+            "dossier" => reference.parse().ok().map(Self::Dossier),
             "rebuild_all" => Some(Self::RebuildAll),
             _ => None,
         }

@@ -61,10 +61,10 @@ pub fn router(state: AppState, https: bool) -> Router {
         state.config.server.max_upload_bytes,
     ));
     Router::new()
-        .merge(portal::routes())
-        .merge(backoffice::routes())
+        .merge(portal::routes(&state.config.documents))
+        .merge(backoffice::routes(&state.config.documents))
         .merge(admin_area)
-        .merge(api::routes())
+        .merge(api::routes(&state.config.documents))
         .route("/assets/{*path}", get(assets::serve_asset))
         .route("/healthz", get(show_health))
         .route("/metrics", get(metrics::show_metrics))

@@ -19,12 +19,14 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The procedure search index (derived from the database; see `jobs::indexer`).
     pub search: SearchIndex,
+    /// The dossier search index for staff (code, applicant, form answers, document text).
+    pub dossier_search: crate::search::DossierIndex,
     /// Wakes the indexer after a catalogue change so search follows within moments.
     pub indexer: IndexerWake,
     /// Wakes the notifier after a change queued messages for applicants.
     pub notifier: crate::services::notify::NotifierWake,
-    /// `<data>/files`: dossier documents by SHA-256 (see `filestore`).
-    pub files_dir: std::path::PathBuf,
+    /// `<data>/files`: dossier documents by SHA-256 (see `filestore`), with the size limit of one document.
+    pub files: crate::filestore::FileStore,
     /// How many searches run at once (one per core).
     pub search_slots: SearchSlots,
     /// Per-address limits on public lookups by code.

@@ -77,6 +77,49 @@ pub async fn act(app: &TestApp, token: &str, code: &str, body: Value) -> (Status
     .await
 }
 
+/// `POST /api/v1/dossiers/{code}/documents` with one file and the given multipart fields.
+pub async fn upload(
+    app: &TestApp,
+    token: &str,
+    code: &str,
+    fields: &[(&str, &str)],
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> (StatusCode, Value) {
+    let mut form = reqwest::multipart::Form::new();
+    for (name, value) in fields {
+        form = form.text(name.to_string(), value.to_string());
+    }
+    form = form.part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
+    );
+    let response = app
+        .client()
+        .post(app.at(&format!("/api/v1/dossiers/{code}/documents")))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Digitises a dossier's result so it may be returned.
+pub async fn digitise_result(app: &TestApp, token: &str, code: &str) {
+    let (s, d) = upload(
+        app,
+        token,
+        code,
+        &[("kind", "result"), ("certified", "true")],
+        "ket-qua.pdf",
+        crate::portal_support::pdf("Ket qua giai quyet"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+}
+
 fn status_name(d: &Value) -> &str {
     d["status"]["name"].as_str().unwrap_or_default()
 }
@@ -145,6 +188,14 @@ async fn a_counter_dossier_goes_from_receipt_to_returned_result_with_the_nationa
     assert_eq!(status_name(&d), "Đã xử lý xong");
     assert_eq!(d["outcome"], "early");
 
+    // The result is digitised before it is handed over (Decree 107/2021).
+    let (s, d) = act(&app, &officer, &code, json!({"action": "return_result"})).await;
+    assert_eq!(
+        (s, d["code"].as_str()),
+        (StatusCode::CONFLICT, Some("dossier.result_not_digitised"))
+    );
+    digitise_result(&app, &officer, &code).await;
+
     // Returning before the due date needs the applicant to have been told first.
     let (s, d) = act(&app, &officer, &code, json!({"action": "return_result"})).await;
     assert_eq!(s, StatusCode::CONFLICT);
@@ -177,6 +228,7 @@ async fn a_counter_dossier_goes_from_receipt_to_returned_result_with_the_nationa
             "approve",
             "approve",
             "complete",
+            "attach",
             "notify_applicant",
             "return_result"
         ]
@@ -367,15 +419,23 @@ async fn queues_page_by_cursor_and_search_finds_by_code_id_number_and_unaccented
         "nguyen van",
         "Nguyễn Văn An",
     ] {
-        let (_, found) = get(
-            &app,
-            &officer,
-            &format!("/api/v1/dossiers?q={}", urlencode(q)),
-        )
-        .await;
-        assert_eq!(
+        // Search reads the index, which follows the database within moments.
+        let started = std::time::Instant::now();
+        let found = loop {
+            let (_, found) = get(
+                &app,
+                &officer,
+                &format!("/api/v1/dossiers?q={}", urlencode(q)),
+            )
+            .await;
+            let hits = found["items"].as_array().map(Vec::len).unwrap_or(0);
+            if hits >= 1 || started.elapsed() > std::time::Duration::from_secs(15) {
+                break found;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        };
+        assert!(
             found["items"].as_array().map(Vec::len).unwrap_or(0) >= 1,
-            true,
             "{q}: {found}"
         );
     }

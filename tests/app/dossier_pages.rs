@@ -5,17 +5,10 @@
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 
-use crate::helpers::{PASSWORD, TestApp, csrf_in, location};
+use crate::helpers::{TestApp, csrf_in, location};
 
 async fn staff(app: &TestApp, username: &str) -> reqwest::Client {
-    let client = app.client();
-    let response = app.sign_in(&client, username, PASSWORD).await;
-    assert_eq!(
-        response.status(),
-        StatusCode::SEE_OTHER,
-        "sign in {username}"
-    );
-    client
+    app.signed_in_as(username).await
 }
 
 fn counter_form(csrf: &str, file: (&str, Vec<u8>)) -> Form {
@@ -176,6 +169,10 @@ async fn staff_of_another_unit_get_not_found_and_the_desk_lists_each_queue_with_
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let queue = app.page(&officer, "/staff/dossiers?queue=received").await;
     assert!(queue.contains("Trần Thị Cúc"));
-    let found = app.page(&officer, "/staff/dossiers?q=tran+thi+cuc").await;
+    let old_link = app.get(&officer, "/staff/dossiers?q=tran+thi+cuc").await;
+    assert_eq!(location(&old_link), "/staff/tim-kiem?q=tran+thi+cuc");
+    let found = app
+        .page_eventually(&officer, "/staff/tim-kiem?q=tran+thi+cuc", "Trần Thị Cúc")
+        .await;
     assert!(found.contains("Trần Thị Cúc"), "search without diacritics");
 }

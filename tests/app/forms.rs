@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::dossier_api::{act, counter_dossier, post, token};
+use crate::dossier_api::{act, counter_dossier, digitise_result, post, token};
 use crate::helpers::{PASSWORD, TestApp};
 
 /// A browser signed in as one of the demo accounts.
@@ -411,11 +411,13 @@ async fn the_control_slip_lists_every_hand_over_with_giver_receiver_time_and_an_
             &officer,
             json!({"action": "notify_applicant", "method": "Gọi điện thoại"}),
         ),
-        (&officer, json!({"action": "return_result"})),
     ] {
         let (s, d) = act(&app, who, &code, body.clone()).await;
         assert_eq!(s, StatusCode::OK, "{body} {d}");
     }
+    digitise_result(&app, &officer, &code).await;
+    let (s, d) = act(&app, &officer, &code, json!({"action": "return_result"})).await;
+    assert_eq!(s, StatusCode::OK, "{d}");
     let client = browser(&app, "motcua.canbo1").await;
     let (status, html) = print(
         &app,

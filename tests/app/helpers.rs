@@ -170,6 +170,36 @@ impl TestApp {
         client
     }
 
+    /// A client signed in as an existing account (the demo office's accounts use [`PASSWORD`]).
+    pub async fn signed_in_as(&self, username: &str) -> reqwest::Client {
+        let client = self.client();
+        let response = self.sign_in(&client, username, PASSWORD).await;
+        assert_eq!(
+            response.status(),
+            reqwest::StatusCode::SEE_OTHER,
+            "sign in {username}"
+        );
+        client
+    }
+
+    /// GETs `path` until its body contains `text` (for what background jobs update), for at most 15 s; returns
+    /// the last body.
+    pub async fn page_eventually(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        text: &str,
+    ) -> String {
+        let started = std::time::Instant::now();
+        loop {
+            let body = self.page(client, path).await;
+            if body.contains(text) || started.elapsed() > std::time::Duration::from_secs(15) {
+                return body;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    }
+
     /// Runs SQL against the live database (to simulate time passing or tampering).
     pub async fn sql(&self, sql: &'static str) {
         self.db

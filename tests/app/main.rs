@@ -8,6 +8,7 @@ mod auth;
 mod calendar;
 mod catalogue;
 mod dashboard;
+mod documents;
 mod dossier_api;
 mod dossier_pages;
 mod dossier_paths;

@@ -4,7 +4,6 @@
 
 #![allow(clippy::expect_used)]
 
-use motcua::services::dossiers::documents::MAX_DOCUMENT_BYTES;
 use motcua::web::ui::messages::field_message;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -47,12 +46,20 @@ async fn refused_upload(name: &str, bytes: Vec<u8>, code: &str) -> String {
     html
 }
 
+/// The default `[documents] max_file_mb`.
+fn max_document_bytes() -> usize {
+    motcua::config::DocumentsConfig::default().max_file_bytes()
+}
+
 #[tokio::test]
 async fn a_file_over_20_mb_is_refused_with_the_limit_in_the_message_and_nothing_is_stored() {
     let mut bytes = b"%PDF-1.4\n".to_vec();
-    bytes.resize(MAX_DOCUMENT_BYTES + 1, b' ');
+    bytes.resize(max_document_bytes() + 1, b' ');
     let html = refused_upload("to-khai.pdf", bytes, "file.too_large").await;
-    assert!(field_message("file.too_large").contains("20 MB"));
+    assert!(
+        html.contains(field_message("file.too_large")),
+        "the refusal is shown"
+    );
     assert!(
         html.contains("Dung lượng tối đa 20 MB mỗi tệp."),
         "the limit is shown beside the control"
@@ -68,7 +75,7 @@ async fn a_file_far_over_20_mb_is_refused_with_the_limit_in_the_message_and_noth
     let draft = start_draft(&app, &hung, "DEMO-HT-07").await;
     let files = stored_files(&app);
     let mut bytes = b"%PDF-1.4\n".to_vec();
-    bytes.resize(MAX_DOCUMENT_BYTES + 1024 * 1024, b' ');
+    bytes.resize(max_document_bytes() + 1024 * 1024, b' ');
     let response = upload_paper(&app, &hung, &draft, 1, "ban-quet.pdf", bytes).await;
     let status = response.status();
     assert!(

@@ -26,7 +26,10 @@ pub async fn spawn_portal_with(config: motcua::config::Config) -> TestApp {
     let created = motcua::services::demo_citizens::load(
         &app.db,
         &app.config.security,
-        app.data.files_dir(),
+        motcua::filestore::FileStore {
+            dir: app.data.files_dir(),
+            max_bytes: app.config.documents.max_file_bytes(),
+        },
         &secret,
         PASSWORD,
         time::OffsetDateTime::now_utc(),

@@ -50,6 +50,14 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Kills the process with SIGKILL: no graceful shutdown, as in a crash.
+    pub fn kill_hard(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -100,6 +100,7 @@ async function counterIntake(officer, channel, vp) {
   await page.getByLabel('Số điện thoại (nhận tin nhắn)').fill('0912222222');
   for (const box of await page.locator('input[name=component]').all()) await box.check();
   await page.locator('#f-file_1').setInputFiles({ name: 'giay-de-nghi.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% giấy đề nghị\n') });
+  await page.getByLabel(/Tôi xác nhận các bản quét trên là bản sao điện tử/).check();
   await audit(page, vp, `counter screen (channel ${channel})`, officer.watcher);
   await clickAndWait(page, page.getByRole('button', { name: 'Tiếp nhận và hẹn trả kết quả' }));
   const h1 = oneLine(await page.locator('h1').textContent());
@@ -176,6 +177,16 @@ export async function walkDossierChannel(browser, vp, channel) {
 
     await openFromQueue(officer.page, 'ready', code);
     await takeAction(officer.page, 'Báo người nộp đến nhận kết quả');
+    // The result is digitised before it is handed over (Decree 107/2021): scanned, certified, uploaded.
+    await officer.page.locator('#doc-file').setInputFiles({ name: 'ket-qua.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% ket qua giai quyet\n') });
+    await officer.page.locator('#doc-kind').selectOption({ label: 'Kết quả giải quyết' });
+    await officer.page.locator('#doc-certify').check();
+    await clickAndWait(officer.page, officer.page.getByRole('button', { name: 'Tải lên' }));
+    await check(at('the digitised result shows as certified and the result as digitised'), async () => {
+      const text = oneLine(await officer.page.locator('#digitised').textContent());
+      const certified = await officer.page.getByText('Bản sao điện tử khớp bản gốc').count();
+      return text.includes('Kết quả: đã số hoá') && certified >= 1 ? '' : `"${text}", ${certified} certified files`;
+    });
     await takeAction(officer.page, 'Trả kết quả');
     await must(at('result returned: "Đã trả kết quả"'), () => expectStatus(officer.page, apiClient, code, 'Đã trả kết quả'));
     await check(at('the code never changed and the history lists every step'), async () => {

@@ -2,7 +2,7 @@
 //! papers. The type is recognised from the content, the bytes go to the file store first and the row is written
 //! after, so a failure leaves at most an unreferenced file (which `doctor` reports), never a row without its file.
 
-use std::path::PathBuf;
+use crate::filestore::FileStore;
 
 use serde_json::json;
 
@@ -23,10 +23,11 @@ pub struct NewDocument {
     pub bytes: Vec<u8>,
     pub kind: String,
     pub component: Option<i64>,
+    /// Keep it out of search (staff only).
+    pub confidential: bool,
+    /// The officer certifies this scan as an electronic copy matching the paper original (staff only).
+    pub certify: bool,
 }
-
-/// Largest document accepted, in bytes.
-pub const MAX_DOCUMENT_BYTES: usize = 20 * 1024 * 1024;
 
 /// A checked file already in the file store, ready to be recorded on a dossier.
 #[derive(Debug, Clone)]
@@ -37,12 +38,14 @@ pub struct PreparedDocument {
     pub media_type: String,
     pub size: i64,
     pub sha256: String,
+    pub confidential: bool,
+    pub certify: bool,
 }
 
 /// Checks a file (kind, size, type by content) and puts it in the file store. A file stored for a dossier whose
 /// transaction then fails is harmless: it is named by its hash and referenced by nothing.
 pub async fn prepare(
-    files_dir: PathBuf,
+    files: FileStore,
     acting: &Acting,
     doc: NewDocument,
 ) -> Result<PreparedDocument, ServiceError> {
@@ -57,14 +60,17 @@ pub async fn prepare(
     if doc.bytes.is_empty() {
         return Err(ServiceError::field(&field, "file.empty"));
     }
-    if doc.bytes.len() > MAX_DOCUMENT_BYTES {
+    if doc.bytes.len() > files.max_bytes {
         return Err(ServiceError::field(&field, "file.too_large"));
     }
     let file_type =
         identify(&doc.bytes).ok_or_else(|| ServiceError::field(&field, "media_type"))?;
     let applicant = matches!(acting.actor, Actor::Owner | Actor::Integration);
-    if applicant && kind != "submitted" {
+    if applicant && (kind != "submitted" || doc.confidential || doc.certify) {
         return Err(ServiceError::Forbidden);
+    }
+    if doc.certify && !matches!(kind, "scan" | "result") {
+        return Err(ServiceError::field("certify", "document.certify_kind"));
     }
     let file_name = crate::domain::text::clean_line(&doc.file_name);
     if !file_type.matches_name(&file_name) {
@@ -77,7 +83,7 @@ pub async fn prepare(
     };
     let bytes = doc.bytes;
     let size = bytes.len() as i64;
-    let sha = crate::services::cpu(move || crate::filestore::put(&files_dir, &bytes))
+    let sha = crate::services::cpu(move || crate::filestore::put(&files.dir, &bytes))
         .await?
         .map_err(|e| {
             ServiceError::Internal(anyhow::Error::new(e).context("storing a dossier file"))
@@ -89,6 +95,8 @@ pub async fn prepare(
         media_type: file_type.media_type().to_owned(),
         size,
         sha256: sha,
+        confidential: doc.confidential,
+        certify: doc.certify,
     })
 }
 
@@ -117,6 +125,10 @@ pub(crate) fn record(
         sha256: doc.sha256.clone(),
         uploaded_by: acting.name.clone(),
         uploaded_at: ctx.now_text(),
+        confidential: doc.confidential,
+        certified_by: doc.certify.then(|| acting.name.clone()),
+        certified_at: doc.certify.then(|| ctx.now_text()),
+        text_status: "pending".to_owned(),
     };
     document.id = dossiers::insert_document(tx, row.id, &document)?;
     dossiers::insert_event(
@@ -132,8 +144,9 @@ pub(crate) fn record(
             stage: row.stage.clone(),
             status: row.status,
             comment: document.file_name.clone(),
-            data: json!({"kind": doc.kind, "sha256": doc.sha256, "component": doc.component})
-                .to_string(),
+            data: json!({"kind": doc.kind, "sha256": doc.sha256, "component": doc.component,
+                "certified": doc.certify, "confidential": doc.confidential})
+            .to_string(),
         },
     )?;
     let object = row.code.clone().unwrap_or(row.public_id.clone());
@@ -150,13 +163,13 @@ pub(crate) fn record(
 /// Stores the file and records it on an active dossier with an event.
 pub async fn attach(
     db: &Db,
-    files_dir: PathBuf,
+    files: FileStore,
     ctx: &Context,
     acting: &Acting,
     reference: &str,
     doc: NewDocument,
 ) -> Result<DocumentRow, ServiceError> {
-    let prepared = prepare(files_dir, acting, doc).await?;
+    let prepared = prepare(files, acting, doc).await?;
     let (ctx, acting, reference) = (ctx.clone(), acting.clone(), reference.to_owned());
     db.write(move |tx| {
         let row = dossiers::find(tx, &reference)?.ok_or(ServiceError::NotFound)?;
@@ -168,6 +181,30 @@ pub async fn attach(
             return Err(ServiceError::Forbidden);
         }
         record(tx, &ctx, &acting, &row, &prepared)
+    })
+    .await
+}
+
+/// Saves what the extractor read from a file (by content hash) and queues every dossier holding it for the
+/// search index, in one transaction.
+pub async fn save_text(
+    db: &Db,
+    ctx: &Context,
+    sha256: String,
+    extracted: crate::extract::Extracted,
+) -> Result<(), ServiceError> {
+    let at = ctx.now_text();
+    db.write(move |tx| {
+        dossiers::save_text(
+            tx,
+            &sha256,
+            extracted.status.as_str(),
+            extracted.method,
+            &extracted.text,
+            &extracted.detail,
+            &at,
+        )?;
+        Ok(())
     })
     .await
 }

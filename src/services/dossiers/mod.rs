@@ -283,6 +283,15 @@ pub async fn act(
             {
                 dossiers::set_provided(tx, row.id, positions)?;
             }
+            // Results are digitised on return (Decree 61 Art. 25 as amended by Decree 107/2021): the result, or
+            // the refusal, is on file before it is handed over.
+            if action == Action::ReturnResult
+                && !dossiers::documents(tx, row.id)?
+                    .iter()
+                    .any(|d| d.kind == "result")
+            {
+                return Err(ServiceError::Refused("dossier.result_not_digitised"));
+            }
             let procedure = procedure_of(tx, &row)?;
             let row = act_in_tx(tx, &ctx, &settings, &acting, row, &procedure, &action)?;
             remember(tx, idem.as_ref(), &row, &ctx.now_text())?;

@@ -1,12 +1,20 @@
 //! Dossiers in SQLite: the row with its stage and clock, the code and register sequences, the checklist, the
 //! append-only event log, documents and consultations. Queues live in `queues.rs`.
 
+mod documents;
+pub mod index_rows;
 pub mod messages;
 pub mod queues;
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::StoreError;
+use super::outbox::{self, OutboxItem};
+
+pub use documents::{
+    DocumentRow, DocumentText, document, documents, documents_with, insert_document, pending_texts,
+    referenced_hashes, save_text,
+};
 
 /// A dossier row as stored. The service changes fields through the domain and writes it back with [`update`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -359,6 +367,8 @@ pub fn insert_event(conn: &Connection, dossier: i64, e: &EventRow) -> Result<(),
         e.comment,
         e.data
     ])?;
+    // Every change to a dossier logs an event, so this is the one place that tells the search index.
+    outbox::enqueue(conn, &OutboxItem::Dossier(dossier), &e.at)?;
     Ok(())
 }
 
@@ -382,71 +392,6 @@ pub fn events(conn: &Connection, dossier: i64) -> Result<Vec<EventRow>, StoreErr
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// A file attached to a dossier; the bytes live in the file store under `sha256`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct DocumentRow {
-    pub id: i64,
-    pub component: Option<i64>,
-    pub kind: String,
-    pub file_name: String,
-    pub media_type: String,
-    pub size: i64,
-    pub sha256: String,
-    pub uploaded_by: String,
-    pub uploaded_at: String,
-}
-
-pub fn insert_document(
-    conn: &Connection,
-    dossier: i64,
-    d: &DocumentRow,
-) -> Result<i64, StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO dossier_documents(dossier_id, component, kind, file_name, media_type, size, sha256,
-            uploaded_by, uploaded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![
-        dossier,
-        d.component,
-        d.kind,
-        d.file_name,
-        d.media_type,
-        d.size,
-        d.sha256,
-        d.uploaded_by,
-        d.uploaded_at
-    ])?;
-    Ok(conn.last_insert_rowid())
-}
-
-pub fn documents(conn: &Connection, dossier: i64) -> Result<Vec<DocumentRow>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, component, kind, file_name, media_type, size, sha256, uploaded_by, uploaded_at
-         FROM dossier_documents WHERE dossier_id = ?1 ORDER BY id",
-    )?;
-    let rows = stmt.query_map([dossier], |r| {
-        Ok(DocumentRow {
-            id: r.get(0)?,
-            component: r.get(1)?,
-            kind: r.get(2)?,
-            file_name: r.get(3)?,
-            media_type: r.get(4)?,
-            size: r.get(5)?,
-            sha256: r.get(6)?,
-            uploaded_by: r.get(7)?,
-            uploaded_at: r.get(8)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-pub fn document(conn: &Connection, dossier: i64, id: i64) -> Result<DocumentRow, StoreError> {
-    documents(conn, dossier)?
-        .into_iter()
-        .find(|d| d.id == id)
-        .ok_or(StoreError::NotFound)
 }
 
 /// A consultation with other bodies and its reply.

@@ -187,27 +187,16 @@ pub fn count_capped(
     Ok(usize::try_from(n).unwrap_or(0))
 }
 
-/// Finds dossiers by code (exact, or the start of one), applicant ID number (exact) or the start of the
-/// applicant's folded name; newest first, at most `limit` rows.
-pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<QueueRow>, StoreError> {
-    let text = text.trim();
-    if text.is_empty() {
+/// The rows of these dossiers, in no particular order; ids that do not exist are skipped. Search reads its hits
+/// back through this, so what is shown is the database's current state, not the index's.
+pub fn by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<QueueRow>, StoreError> {
+    if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let upper = text.to_ascii_uppercase();
-    let folded = crate::domain::text::fold_ascii(text);
-    // Each arm reads at most `limit` rows in its index's order, so a common surname among a million dossiers
-    // costs the same as a rare one; the union is then ordered newest first.
-    let sql = format!(
-        "SELECT * FROM (
-            SELECT * FROM ({ROW} WHERE d.code >= ?1 AND d.code < ?1 || '~' ORDER BY d.code DESC LIMIT ?4)
-            UNION SELECT * FROM ({ROW} WHERE d.applicant_id_number = ?2 ORDER BY d.id DESC LIMIT ?4)
-            UNION SELECT * FROM ({ROW} WHERE d.applicant_key >= ?3 AND d.applicant_key < ?3 || '~' AND ?3 <> ''
-                                 ORDER BY d.applicant_key, d.id LIMIT ?4)
-         ) ORDER BY 1 DESC LIMIT ?4"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params![upper, text, folded, limit as i64], read)?;
+    let marks = vec!["?"; ids.len()].join(", ");
+    let sql = format!("{ROW} WHERE d.id IN ({marks})");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params_from_iter(ids.iter()), read)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

@@ -9,11 +9,13 @@ use serde_json::{Value, json};
 
 use crate::domain::calendar::to_local;
 use crate::domain::dossier::{Actor, Channel, Stage, Status, available};
+use crate::search::SnippetSource;
 use crate::services::ServiceError;
 use crate::services::auth::Bearer;
+use crate::services::dossier_search::{self, DossierSearch};
 use crate::services::dossiers::documents::{self, NewDocument};
 use crate::services::dossiers::{
-    self as dossier_service, Acting, IntakeInput, is_overdue, may_see, sees_all,
+    self as dossier_service, Acting, IntakeInput, is_overdue, sees_all,
 };
 use crate::store::dossiers::queues::{self, Cursor, QueueFilter, QueueRow};
 use crate::store::dossiers::{self, DossierRow};
@@ -299,7 +301,16 @@ pub async fn act(
     Ok(Json(render(&state, row, acting).await?))
 }
 
-/// `POST /api/v1/dossiers/{ref}/documents`: multipart with `file`, optional `component` and `kind`.
+/// A multipart flag: `true`, `1` or `yes`.
+fn is_yes(text: &str) -> bool {
+    matches!(
+        text.trim().to_ascii_lowercase().as_str(),
+        "true" | "1" | "yes"
+    )
+}
+
+/// `POST /api/v1/dossiers/{ref}/documents`: multipart with `file`, optional `component` and `kind`, and the staff
+/// flags `certified` (an electronic copy matching the paper original) and `confidential` (kept out of search).
 pub async fn upload(
     State(state): State<AppState>,
     ApiCaller(bearer): ApiCaller,
@@ -317,6 +328,8 @@ pub async fn upload(
         bytes: Vec::new(),
         kind: String::new(),
         component: None,
+        confidential: false,
+        certify: false,
     };
     let too_large = || ApiError(ServiceError::field("file", "upload.too_large"));
     while let Some(field) = multipart.next_field().await.map_err(|_| too_large())? {
@@ -332,13 +345,15 @@ pub async fn upload(
                 })?);
             }
             "kind" => doc.kind = field.text().await.unwrap_or_default(),
+            "certified" => doc.certify = is_yes(&field.text().await.unwrap_or_default()),
+            "confidential" => doc.confidential = is_yes(&field.text().await.unwrap_or_default()),
             _ => {}
         }
     }
     let ctx = client.context(&caller_name(&bearer));
     let document = documents::attach(
         &state.db,
-        state.files_dir.clone(),
+        state.files.clone(),
         &ctx,
         &acting,
         &row.public_id,
@@ -356,6 +371,9 @@ pub struct ListQuery {
     assignee: Option<String>,
     overdue: Option<bool>,
     q: Option<String>,
+    channel: Option<u8>,
+    from: Option<String>,
+    to: Option<String>,
     limit: Option<usize>,
     cursor: Option<String>,
 }
@@ -381,7 +399,8 @@ fn row_json(r: &QueueRow, now: time::OffsetDateTime) -> Value {
 }
 
 /// `GET /api/v1/dossiers`: work queues (`status`, `unit`, `assignee` = id or `me`, `overdue`) with cursor paging,
-/// or search (`q`: a code, an ID number or the start of the applicant's name, accents optional).
+/// or search (`q`: a code, an ID number, a name or words from the form and the documents' text, accents
+/// optional; with the filters `status`, `unit`, `channel`, `from`/`to` (received, YYYY-MM-DD) and `overdue`).
 pub async fn list(
     State(state): State<AppState>,
     ApiCaller(bearer): ApiCaller,
@@ -397,15 +416,7 @@ pub async fn list(
     let now = time::OffsetDateTime::now_utc();
     let limit = query.limit.unwrap_or(50).clamp(1, 200);
     if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let q = q.to_owned();
-        let rows = state.db.read(move |c| queues::search(c, &q, 200)).await?;
-        let items: Vec<Value> = rows
-            .iter()
-            .filter(|r| may_see(&acting.actor, r.unit_code.as_deref(), r.assignee_id))
-            .take(limit)
-            .map(|r| row_json(r, now))
-            .collect();
-        return Ok(Json(json!({"items": items, "next_cursor": null})));
+        return search(&state, &acting, q, &query, now).await.map(Json);
     }
     let mut filter = QueueFilter {
         status: query.status,
@@ -455,6 +466,79 @@ pub async fn list(
     });
     let items: Vec<Value> = rows.iter().take(limit).map(|r| row_json(r, now)).collect();
     Ok(Json(json!({"items": items, "next_cursor": next})))
+}
+
+/// The search branch of [`list`]: the cursor is the offset of the next page.
+async fn search(
+    state: &AppState,
+    acting: &crate::services::dossiers::Acting,
+    text: &str,
+    query: &ListQuery,
+    now: time::OffsetDateTime,
+) -> Result<Value, ApiError> {
+    let limit = query
+        .limit
+        .unwrap_or(20)
+        .clamp(1, dossier_search::MAX_LIMIT);
+    let offset = match query.cursor.as_deref() {
+        Some(raw) => raw
+            .parse::<usize>()
+            .map_err(|_| ApiError(ServiceError::field("cursor", "cursor.invalid")))?,
+        None => 0,
+    };
+    let day = |field: &str, raw: &Option<String>, next: bool| -> Result<_, ApiError> {
+        let Some(raw) = raw.as_deref().map(str::trim).filter(|r| !r.is_empty()) else {
+            return Ok(None);
+        };
+        let date = crate::domain::citizen::parse_date(raw)
+            .and_then(|d| if next { d.next_day() } else { Some(d) })
+            .ok_or_else(|| ApiError(ServiceError::field(field, "date.invalid")))?;
+        Ok(Some(crate::domain::calendar::from_local(
+            time::PrimitiveDateTime::new(date, time::Time::MIDNIGHT),
+        )))
+    };
+    let found = dossier_search::find(
+        &state.db,
+        &state.dossier_search,
+        &state.search_slots,
+        acting,
+        DossierSearch {
+            text: text.chars().take(200).collect(),
+            status: query.status.and_then(|s| u8::try_from(s).ok()),
+            unit: query.unit.clone().filter(|u| !u.is_empty()),
+            channel: query.channel,
+            from: day("from", &query.from, false)?,
+            to: day("to", &query.to, true)?,
+            overdue: query.overdue.unwrap_or(false),
+            offset,
+            limit,
+        },
+        now,
+    )
+    .await?;
+    let items: Vec<Value> = found
+        .items
+        .iter()
+        .map(|item| {
+            let mut json = row_json(&item.row, now);
+            json["snippet"] = json!(item.snippet_html);
+            json["snippet_source"] = match &item.snippet_source {
+                SnippetSource::Document {
+                    document_id,
+                    file_name,
+                } => {
+                    json!({"kind": "document", "document_id": document_id, "file_name": file_name})
+                }
+                SnippetSource::Form => json!({"kind": "form"}),
+                SnippetSource::Applicant => json!({"kind": "applicant"}),
+                SnippetSource::Procedure => json!({"kind": "procedure"}),
+                SnippetSource::None => Value::Null,
+            };
+            json
+        })
+        .collect();
+    let next = (offset + limit < found.total).then(|| (offset + limit).to_string());
+    Ok(json!({"items": items, "total": found.total, "next_cursor": next}))
 }
 
 /// `GET /api/v1/lookup/{code}`: the public tier of Circular 01/2018 Art. 16: the code and how far it has come,

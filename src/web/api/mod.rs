@@ -19,7 +19,8 @@ use super::error::ApiError;
 use super::extract::{ApiCaller, Client};
 use super::state::AppState;
 
-pub fn routes() -> Router<AppState> {
+/// `docs` sets the body limit of the routes that take a document.
+pub fn routes(docs: &crate::config::DocumentsConfig) -> Router<AppState> {
     Router::new()
         .route("/api/v1/auth/login", post(create_token))
         .route("/api/v1/me", get(show_me))
@@ -36,17 +37,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/dossiers/{reference}/actions", post(dossiers::act))
         .route(
             "/api/v1/dossiers/{reference}/documents",
-            post(dossiers::upload).layer(axum::extract::DefaultBodyLimit::max(
-                crate::services::dossiers::documents::MAX_DOCUMENT_BYTES + 64 * 1024,
-            )),
+            post(dossiers::upload).layer(axum::extract::DefaultBodyLimit::max(docs.body_limit(1))),
         )
         .route("/api/v1/lookup/{code}", get(dossiers::lookup))
         .route("/api/v1/reports/processing", get(reports::show_processing))
         .route(
             "/api/v1/results/verify",
-            post(results::verify).layer(axum::extract::DefaultBodyLimit::max(
-                crate::services::dossiers::documents::MAX_DOCUMENT_BYTES + 64 * 1024,
-            )),
+            post(results::verify).layer(axum::extract::DefaultBodyLimit::max(docs.body_limit(1))),
         )
 }
 

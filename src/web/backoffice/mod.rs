@@ -1,6 +1,7 @@
 //! The staff back office: sign-in, sign-out, the staff member's desk and password change.
 
 mod dashboard;
+mod dossier_search;
 mod dossiers;
 mod evaluation;
 mod forms;
@@ -24,7 +25,7 @@ use super::state::AppState;
 use super::ui::form::{Field, csrf_input, error_summary, field};
 use super::ui::layout::{PageContext, page};
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(docs: &crate::config::DocumentsConfig) -> Router<AppState> {
     Router::new()
         .route(
             "/staff/login",
@@ -33,7 +34,8 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/logout", axum::routing::post(login::submit_logout))
         .route("/staff", get(show_desk))
         .route("/staff/password", get(show_password).post(submit_password))
-        .merge(dossiers::routes())
+        .merge(dossiers::routes(docs))
+        .route("/staff/tim-kiem", get(dossier_search::show))
         .merge(forms::routes())
         .merge(reports::routes())
         .merge(evaluation::routes())

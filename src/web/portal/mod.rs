@@ -30,7 +30,7 @@ use super::error::PageError;
 use super::state::AppState;
 use super::ui::layout::{PageContext, page};
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(docs: &crate::config::DocumentsConfig) -> Router<AppState> {
     Router::new()
         .route("/", get(show_home))
         .route("/thu-tuc", get(catalogue::list_procedures))
@@ -49,9 +49,9 @@ pub fn routes() -> Router<AppState> {
         .merge(guides::routes())
         .merge(account::routes())
         .merge(oidc::routes())
-        .merge(submit::routes())
-        .merge(my_actions::routes())
-        .merge(verify::routes())
+        .merge(submit::routes(docs))
+        .merge(my_actions::routes(docs))
+        .merge(verify::routes(docs))
 }
 
 async fn show_home(State(state): State<AppState>) -> Result<Markup, PageError> {

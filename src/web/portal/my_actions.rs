@@ -14,7 +14,7 @@ use crate::domain::eform::answers::{self, FormCommand};
 use crate::domain::rating::RatingInput;
 use crate::services::ServiceError;
 use crate::services::citizens::{ADDRESS_ERA, CitizenPrincipal, owner_acting};
-use crate::services::dossiers::documents::{MAX_DOCUMENT_BYTES, NewDocument, prepare};
+use crate::services::dossiers::documents::{NewDocument, prepare};
 use crate::services::dossiers::{self as dossier_service, exchange};
 use crate::services::ratings;
 use crate::store::dossiers::DossierRow;
@@ -180,14 +180,14 @@ async fn supplement_page(
         p { "Sửa tờ khai nếu cần và đính kèm giấy tờ được yêu cầu, rồi bấm “Nộp bổ sung”. Tờ khai trước khi sửa vẫn được lưu lại; mã hồ sơ không thay đổi." }
         (error_summary(errors))
         form method="post" action={ (link) "/bo-sung" } enctype="multipart/form-data" class="card" novalidate
-            data-upload-progress="" data-max-bytes=(MAX_DOCUMENT_BYTES) {
+            data-upload-progress="" data-max-bytes=(state.config.documents.max_file_bytes()) {
             (csrf_input(&csrf_token(&state.mac, &me.token)))
             @if !procedure.form.is_empty() {
                 h2 { "Tờ khai" }
                 (render_fields(&procedure.form, values, errors, &[], &places))
             }
             h2 { "Giấy tờ bổ sung" }
-            p class="muted" { "Mỗi tệp tối đa " (size_limit_label()) "; chỉ chọn tệp cho thành phần cần bổ sung." }
+            p class="muted" { "Mỗi tệp tối đa " (size_limit_label(&state.config.documents)) "; chỉ chọn tệp cho thành phần cần bổ sung." }
             @for (i, c) in procedure.components.iter().enumerate() {
                 @let name = format!("file_{}", i + 1);
                 @let error = errors.first(&name).map(field_message);
@@ -195,7 +195,7 @@ async fn supplement_page(
                     label for={ "f-" (name) } { (c.name) }
                     input id={ "f-" (name) } type="file" name=(name) accept=".pdf,.jpg,.jpeg,.png,.docx,.odt,.xlsx,.txt"
                         aria-describedby={ "l-" (name) };
-                    p class="muted" id={ "l-" (name) } { "Tối đa " (size_limit_label()) "." }
+                    p class="muted" id={ "l-" (name) } { "Tối đa " (size_limit_label(&state.config.documents)) "." }
                     @if let Some(m) = error { p class="error" role="alert" { (m) } }
                 }
             }
@@ -285,8 +285,10 @@ pub async fn submit_supplement(
             bytes: f.bytes.clone(),
             kind: "submitted".to_owned(),
             component: Some(position),
+            confidential: false,
+            certify: false,
         };
-        match prepare(state.files_dir.clone(), &acting, doc).await {
+        match prepare(state.files.clone(), &acting, doc).await {
             Ok(p) => papers.push(p),
             Err(ServiceError::Invalid(e)) => errors.0.extend(e.0),
             Err(e) => return Err(e.into()),
@@ -341,7 +343,7 @@ pub async fn rate(
 }
 
 /// The routes of "my dossiers".
-pub fn routes() -> axum::Router<AppState> {
+pub fn routes(docs: &crate::config::DocumentsConfig) -> axum::Router<AppState> {
     use super::my_dossiers as pages;
     use axum::extract::DefaultBodyLimit;
     use axum::routing::{get, post};
@@ -355,7 +357,7 @@ pub fn routes() -> axum::Router<AppState> {
             "/ho-so-cua-toi/{ref}/bo-sung",
             get(show_supplement)
                 .post(submit_supplement)
-                .layer(DefaultBodyLimit::max(4 * MAX_DOCUMENT_BYTES)),
+                .layer(DefaultBodyLimit::max(docs.body_limit(4))),
         )
         .route("/ho-so-cua-toi/{ref}/danh-gia", post(rate))
         .route("/thong-bao", get(pages::show_notices))

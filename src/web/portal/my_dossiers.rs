@@ -498,7 +498,7 @@ pub async fn download(
         .into_iter()
         .find(|d| d.id == id && matches!(d.kind.as_str(), "submitted" | "result"))
         .ok_or(ServiceError::NotFound)?;
-    let (dir, sha) = (state.files_dir.clone(), document.sha256.clone());
+    let (dir, sha) = (state.files.dir.clone(), document.sha256.clone());
     let bytes = tokio::task::spawn_blocking(move || crate::filestore::read(&dir, &sha))
         .await
         .map_err(|e| ServiceError::Internal(anyhow::Error::new(e)))?

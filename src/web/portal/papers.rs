@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::domain::FieldErrors;
 use crate::services::ServiceError;
 use crate::services::citizens::CitizenPrincipal;
-use crate::services::dossiers::documents::{MAX_DOCUMENT_BYTES, NewDocument};
+use crate::services::dossiers::documents::NewDocument;
 use crate::services::submissions::{self, DraftView};
 use crate::web::error::PageError;
 use crate::web::extract::{CitizenSession, Client, CsrfForm};
@@ -41,7 +41,7 @@ pub(super) async fn papers_page(
     let store = submissions::document_store(&state.db, me).await?;
     let csrf = csrf_token(&state.mac, &me.token);
     let id = &view.draft.public_id;
-    let limit = size_limit_label();
+    let limit = size_limit_label(&state.config.documents);
     let body = html! {
         h1 { "Giấy tờ kèm theo" }
         (step_nav(id, "giay-to"))
@@ -68,7 +68,7 @@ pub(super) async fn papers_page(
                         }
                     }
                     form method="post" action={ "/ho-so-nhap/" (id) "/giay-to" } enctype="multipart/form-data"
-                        data-upload-progress="" data-max-bytes=(MAX_DOCUMENT_BYTES) {
+                        data-upload-progress="" data-max-bytes=(state.config.documents.max_file_bytes()) {
                         (csrf_input(&csrf))
                         input type="hidden" name="component" value=(position);
                         div class="field" {
@@ -144,9 +144,10 @@ pub async fn upload_paper(
         bytes,
         kind: "submitted".to_owned(),
         component: Some(component),
+        confidential: false,
+        certify: false,
     };
-    let result =
-        submissions::attach(&state.db, state.files_dir.clone(), &ctx, &me, &id, paper).await;
+    let result = submissions::attach(&state.db, state.files.clone(), &ctx, &me, &id, paper).await;
     match result {
         Ok(()) => Ok(
             Redirect::to(&format!("{}#c{component}", draft_url(&id, "giay-to"))).into_response(),

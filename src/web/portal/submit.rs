@@ -13,7 +13,6 @@ use crate::domain::FieldErrors;
 use crate::domain::eform::answers::{self, FormCommand};
 use crate::services::ServiceError;
 use crate::services::citizens::{ADDRESS_ERA, CitizenPrincipal};
-use crate::services::dossiers::documents::MAX_DOCUMENT_BYTES;
 use crate::services::submissions::{self, DraftView};
 use crate::store::procedures;
 use crate::web::error::PageError;
@@ -36,8 +35,8 @@ const STEPS: [(&str, &str); 4] = [
 ];
 
 /// "20 MB", the limit shown beside every upload control.
-pub fn size_limit_label() -> String {
-    format!("{} MB", MAX_DOCUMENT_BYTES / (1024 * 1024))
+pub fn size_limit_label(docs: &crate::config::DocumentsConfig) -> String {
+    format!("{} MB", docs.max_file_mb)
 }
 
 pub(super) fn draft_url(id: &str, step: &str) -> String {
@@ -90,7 +89,7 @@ pub async fn show_start(
                         li { (c.name) @if c.required { " (bắt buộc)" } }
                     }
                 }
-                p class="muted" { "Mỗi giấy tờ là một tệp PDF, ảnh JPEG/PNG, DOCX, ODT, XLSX hoặc văn bản, tối đa " (size_limit_label()) "." }
+                p class="muted" { "Mỗi giấy tờ là một tệp PDF, ảnh JPEG/PNG, DOCX, ODT, XLSX hoặc văn bản, tối đa " (size_limit_label(&state.config.documents)) "." }
             }
             @if !drafts.is_empty() {
                 section aria-labelledby="drafts" {
@@ -430,7 +429,7 @@ pub async fn discard_draft(
 }
 
 /// The submission routes.
-pub fn routes() -> axum::Router<AppState> {
+pub fn routes(docs: &crate::config::DocumentsConfig) -> axum::Router<AppState> {
     use axum::extract::DefaultBodyLimit;
     use axum::routing::{get, post};
     axum::Router::new()
@@ -439,8 +438,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/ho-so-nhap/{id}/to-khai", post(submit_form))
         .route(
             "/ho-so-nhap/{id}/giay-to",
-            post(super::papers::upload_paper)
-                .layer(DefaultBodyLimit::max(MAX_DOCUMENT_BYTES + 64 * 1024)),
+            post(super::papers::upload_paper).layer(DefaultBodyLimit::max(docs.body_limit(1))),
         )
         .route(
             "/ho-so-nhap/{id}/giay-to/dung-lai",

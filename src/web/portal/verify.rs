@@ -25,13 +25,13 @@ use crate::web::ui::layout::{PageContext, page};
 use crate::web::upload::Upload;
 
 /// The verification pages; the form accepts a file as large as a dossier document.
-pub(super) fn routes() -> Router<AppState> {
+pub(super) fn routes(docs: &crate::config::DocumentsConfig) -> Router<AppState> {
     Router::new()
         .route(
             "/xac-thuc-ket-qua",
-            get(show_form).post(submit).layer(DefaultBodyLimit::max(
-                crate::services::dossiers::documents::MAX_DOCUMENT_BYTES + 64 * 1024,
-            )),
+            get(show_form)
+                .post(submit)
+                .layer(DefaultBodyLimit::max(docs.body_limit(1))),
         )
         .route("/xac-thuc-ket-qua/khoa-cong-khai", get(list_keys))
         .route("/xac-thuc-ket-qua/{code}", get(show))

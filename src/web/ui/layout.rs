@@ -72,6 +72,7 @@ pub fn page(ctx: &PageContext<'_>, title: &str, body: Markup) -> Markup {
                                     li { a href="/staff" { "Bàn làm việc" } }
                                     @if !staff.roles.iter().all(|r| *r == Role::Admin) {
                                         li { a href="/staff/dossiers" { "Hồ sơ" } }
+                                        li { a href="/staff/tim-kiem" { "Tìm hồ sơ" } }
                                     }
                                     @if staff.has_role(Role::Officer) {
                                         li { a href="/staff/tiep-nhan" { "Tiếp nhận" } }

@@ -201,7 +201,10 @@ pub fn field_message(code: &str) -> &'static str {
         "document_kind.invalid" => "Loại tệp đính kèm không hợp lệ.",
         "file.empty" => "Chưa chọn tệp, hoặc tệp rỗng.",
         "file.too_large" => {
-            "Tệp vượt quá dung lượng tối đa 20 MB cho mỗi tệp. Vui lòng nén hoặc quét lại với độ phân giải thấp hơn."
+            "Tệp vượt quá dung lượng tối đa cho mỗi tệp (ghi bên cạnh ô chọn tệp). Vui lòng nén hoặc quét lại với độ phân giải thấp hơn."
+        }
+        "document.certify_kind" => {
+            "Chỉ bản quét giấy tờ hoặc bản quét kết quả mới được xác nhận là bản sao điện tử khớp bản gốc."
         }
         "file.mismatch" => {
             "Nội dung tệp không khớp với phần mở rộng của tên tệp (ví dụ tệp tên .pdf nhưng không phải PDF). Vui lòng chọn đúng tệp."
@@ -270,6 +273,9 @@ pub fn field_message(code: &str) -> &'static str {
 pub fn refusal_message(code: &str) -> &'static str {
     match code {
         "dossier.invalid_transition" => "Hồ sơ đang ở bước không cho phép thao tác này.",
+        "dossier.result_not_digitised" => {
+            "Kết quả chưa được số hoá. Hãy tải bản quét hoặc bản điện tử của kết quả lên mục «Tệp đính kèm» (loại «Kết quả giải quyết») trước khi trả (Nghị định 107/2021/NĐ-CP)."
+        }
         "evaluation.period_open" => {
             "Kỳ đánh giá chưa kết thúc; chỉ công bố kết quả khi hết quý hoặc hết năm."
         }

@@ -56,6 +56,8 @@ struct Typed {
     provided: Vec<i64>,
     items: String,
     reason: String,
+    /// The officer certifies the scans as electronic copies matching the originals.
+    certify: bool,
 }
 
 fn require_officer(me: &Principal) -> Result<(), PageError> {
@@ -121,7 +123,7 @@ async fn render(
             button type="submit" class="secondary" { "Chọn thủ tục" }
         }
         @if let Some(p) = &chosen {
-            (intake_form(p, typed, errors, &csrf))
+            (intake_form(p, typed, errors, &csrf, state.config.documents.max_file_mb))
         } @else if !code.is_empty() {
             p class="alert error" role="alert" { (field_message("procedure.unknown")) }
         }
@@ -171,7 +173,13 @@ fn text_field(
     }
 }
 
-fn intake_form(p: &Procedure, t: &Typed, errors: &FieldErrors, csrf: &str) -> Markup {
+fn intake_form(
+    p: &Procedure,
+    t: &Typed,
+    errors: &FieldErrors,
+    csrf: &str,
+    max_file_mb: usize,
+) -> Markup {
     let organisation = t.kind == "organisation";
     html! {
         (error_summary(errors))
@@ -207,7 +215,7 @@ fn intake_form(p: &Procedure, t: &Typed, errors: &FieldErrors, csrf: &str) -> Ma
             }
             section class="card" {
                 h2 { "Thành phần hồ sơ" }
-                p class="muted" { "Đánh dấu giấy tờ đã nhận và quét hoặc tải lên bản điện tử (PDF, JPEG, PNG, DOCX, ODT, XLSX; tối đa 20 MB mỗi tệp)." }
+                p class="muted" { "Đánh dấu giấy tờ đã nhận và quét hoặc tải lên bản điện tử (PDF, JPEG, PNG, DOCX, ODT, XLSX; tối đa " (max_file_mb) " MB mỗi tệp)." }
                 ol class="checklist" {
                     @for (i, c) in p.components.iter().enumerate() {
                         @let position = i as i64 + 1;
@@ -226,6 +234,10 @@ fn intake_form(p: &Procedure, t: &Typed, errors: &FieldErrors, csrf: &str) -> Ma
                             }
                         }
                     }
+                }
+                p class="check" {
+                    input id="f-certify" type="checkbox" name="certify" value="1" checked[t.certify];
+                    label for="f-certify" { "Tôi xác nhận các bản quét trên là bản sao điện tử khớp với bản gốc giấy tờ (Nghị định 107/2021/NĐ-CP)" }
                 }
             }
             section class="card" {
@@ -287,6 +299,7 @@ fn typed_from(form: &Upload) -> Typed {
             .collect(),
         items: form.field("items"),
         reason: form.field("reason"),
+        certify: form.field("certify") == "1",
     }
 }
 
@@ -303,6 +316,8 @@ pub(super) async fn submit(
     // Every file is checked (and stored by its hash) before the dossier is written; one bad file stops it all.
     let mut prepared = Vec::new();
     let mut errors = FieldErrors::new();
+    // One box at the counter certifies every scan of this intake as an electronic copy matching its original.
+    let certify_all = typed.certify;
     for file in &form.files {
         let Some(position) = file
             .field
@@ -316,8 +331,10 @@ pub(super) async fn submit(
             bytes: file.bytes.clone(),
             kind: "scan".into(),
             component: Some(position),
+            confidential: false,
+            certify: certify_all,
         };
-        match documents::prepare(state.files_dir.clone(), &acting, doc).await {
+        match documents::prepare(state.files.clone(), &acting, doc).await {
             Ok(p) => prepared.push(p),
             Err(ServiceError::Invalid(e)) => errors.0.extend(e.0),
             Err(e) => return Err(e.into()),

@@ -6,10 +6,12 @@ mod exchange;
 mod intake;
 mod leader;
 mod page;
+mod papers;
 mod results;
 
 use axum::Router;
 use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -18,7 +20,7 @@ use time::OffsetDateTime;
 use crate::domain::calendar::{from_local, to_local};
 use crate::domain::role::Role;
 use crate::services::auth::Principal;
-use crate::services::dossiers::{may_see, sees_all};
+use crate::services::dossiers::sees_all;
 use crate::store::dossiers::queues::{self, Cursor, QueueFilter};
 use crate::store::{StoreError, format_time, settings};
 
@@ -29,7 +31,8 @@ use crate::web::state::AppState;
 use crate::web::ui::dossier::queue_table;
 use crate::web::ui::layout::{PageContext, page};
 
-pub fn routes() -> Router<AppState> {
+/// `docs` sets the body limit of the routes that take a document.
+pub fn routes(docs: &crate::config::DocumentsConfig) -> Router<AppState> {
     Router::new()
         .route("/staff/dossiers", get(show_queue))
         .route("/staff/dossiers/{reference}", get(page::show))
@@ -39,9 +42,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/staff/dossiers/{reference}/documents",
-            post(page::upload).layer(axum::extract::DefaultBodyLimit::max(
-                crate::services::dossiers::documents::MAX_DOCUMENT_BYTES + 64 * 1024,
-            )),
+            post(page::upload).layer(axum::extract::DefaultBodyLimit::max(docs.body_limit(1))),
         )
         .route(
             "/staff/dossiers/{reference}/documents/{id}",
@@ -49,9 +50,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/staff/dossiers/{reference}/results",
-            post(results::create_result).layer(axum::extract::DefaultBodyLimit::max(
-                crate::services::dossiers::documents::MAX_DOCUMENT_BYTES + 64 * 1024,
-            )),
+            post(results::create_result)
+                .layer(axum::extract::DefaultBodyLimit::max(docs.body_limit(1))),
         )
         .route(
             "/staff/tiep-nhan",
@@ -158,7 +158,12 @@ async fn show_queue(
     State(state): State<AppState>,
     StaffSession(me): StaffSession,
     Query(query): Query<QueueQuery>,
-) -> Result<Markup, PageError> {
+) -> Result<Response, PageError> {
+    if !query.q.trim().is_empty() {
+        // Searching has its own page with filters; old links and bookmarks land there.
+        let q = serde_urlencoded::to_string([("q", query.q.trim())]).unwrap_or_default();
+        return Ok(Redirect::to(&format!("/staff/tim-kiem?{q}")).into_response());
+    }
     let defs = queues_for(&me);
     if defs.is_empty() {
         return Err(PageError::Service(crate::services::ServiceError::Forbidden));
@@ -169,7 +174,6 @@ async fn show_queue(
         defs[0].key.to_owned()
     };
     let now = OffsetDateTime::now_utc();
-    let search = query.q.trim().to_owned();
     let cursor = Cursor::decode(&query.cursor);
     let me_for_read = me.clone();
     let key_for_read = key.clone();
@@ -177,29 +181,20 @@ async fn show_queue(
         .db
         .read(move |c| {
             let office = settings::get_office(c)?;
-            if !search.is_empty() {
-                let acting = staff_acting(&me_for_read);
-                let rows = queues::search(c, &search, 200)?
-                    .into_iter()
-                    .filter(|r| may_see(&acting.actor, r.unit_code.as_deref(), r.assignee_id))
-                    .take(PAGE_SIZE + 1)
-                    .collect();
-                return Ok::<_, StoreError>((office, rows));
-            }
             let calendar = crate::services::calendar::load(c)?;
             let soon = from_local(calendar.add_working_days(to_local(now), 1));
             let rows = match filter_for(&key_for_read, &me_for_read, now, soon) {
                 Some(filter) => queues::page(c, &filter, cursor.as_ref(), PAGE_SIZE)?,
                 None => Vec::new(),
             };
-            Ok((office, rows))
+            Ok::<_, StoreError>((office, rows))
         })
         .await?;
     let label = defs
         .iter()
         .find(|d| d.key == key)
         .map_or("Hồ sơ", |d| d.label);
-    let next = (rows.len() > PAGE_SIZE && query.q.trim().is_empty()).then(|| {
+    let next = (rows.len() > PAGE_SIZE).then(|| {
         let last = &rows[PAGE_SIZE - 1];
         Cursor {
             due_at: last.due_at.clone(),
@@ -208,17 +203,13 @@ async fn show_queue(
         .encode()
     });
     let shown = &rows[..rows.len().min(PAGE_SIZE)];
-    let heading = if query.q.trim().is_empty() {
-        label.to_owned()
-    } else {
-        format!("Kết quả tìm “{}”", query.q.trim())
-    };
+    let heading = label.to_owned();
     let body = html! {
         h1 { "Hồ sơ" }
         (queue_nav(&defs, &key))
-        form method="get" action="/staff/dossiers" class="search-row" role="search" {
+        form method="get" action="/staff/tim-kiem" class="search-row" role="search" {
             label for="q" class="visually-hidden" { "Tìm hồ sơ" }
-            input id="q" name="q" type="search" value=(query.q) placeholder="Mã hồ sơ, số định danh hoặc tên người nộp";
+            input id="q" name="q" type="search" placeholder="Mã hồ sơ, số định danh, tên người nộp hoặc nội dung giấy tờ";
             button type="submit" { "Tìm" }
         }
         h2 { (heading) }
@@ -239,7 +230,8 @@ async fn show_queue(
         },
         &heading,
         body,
-    ))
+    )
+    .into_response())
 }
 
 /// The desk's list of this person's queues with how many dossiers each holds (counted up to 100).

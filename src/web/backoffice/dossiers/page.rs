@@ -33,8 +33,7 @@ use crate::web::state::AppState;
 use crate::web::ui::dossier::{
     channel_label, code_text, event_label, long_time, overdue_flag, short_time, status_badge,
 };
-use crate::web::ui::form::csrf_input;
-use crate::web::ui::layout::{PageContext, page, scroll_table};
+use crate::web::ui::layout::{PageContext, page};
 use crate::web::ui::messages::{field_message, refusal_message};
 use crate::web::upload::Upload;
 
@@ -161,6 +160,7 @@ fn render(
     failed: Option<(ActionKind, &FieldErrors)>,
 ) -> Markup {
     let csrf = csrf_token(&state.mac, &me.token);
+    let max_file_mb = state.config.documents.max_file_mb;
     let row = &v.row;
     let now = OffsetDateTime::now_utc();
     let reference = row.code.clone().unwrap_or_else(|| row.public_id.clone());
@@ -239,43 +239,15 @@ fn render(
                 (actions::forms(&reference, stage, &kinds, &csrf, &choices, failed))
             }
         }
-        section aria-labelledby="h-components" {
-            h2 id="h-components" { "Thành phần hồ sơ" }
-            (scroll_table("Bảng thành phần hồ sơ", html! {
-                table {
-                    thead { tr { th scope="col" { "STT" } th scope="col" { "Giấy tờ" } th scope="col" { "Số lượng" } th scope="col" { "Đã nhận" } th scope="col" { "Tệp" } } }
-                    tbody { @for comp in &v.components {
-                        tr {
-                            td { (comp.position) }
-                            td { (comp.name) @if comp.required { span class="req" { " *" } } }
-                            td { (comp.copies) }
-                            td { @if comp.provided { "Có" } @else { span class="req" { "Chưa" } } }
-                            td { @for d in v.documents.iter().filter(|d| d.component == Some(comp.position)) {
-                                a href={ "/staff/dossiers/" (reference) "/documents/" (d.id) } { (d.file_name) } br;
-                            } }
-                        }
-                    } }
-                }
-            }))
-        }
-        section class="card" aria-labelledby="h-files" {
-            h2 id="h-files" { "Tệp đính kèm" }
-            @let others: Vec<&DocumentRow> = v.documents.iter().filter(|d| d.component.is_none()).collect();
-            @if others.is_empty() { p class="muted" { "Chưa có tệp ngoài thành phần hồ sơ." } }
-            ul { @for d in others { li { a href={ "/staff/dossiers/" (reference) "/documents/" (d.id) } { (d.file_name) } " " span class="muted" { "(" (document_kind(&d.kind)) ", " (d.uploaded_by) ", " (short_time(Some(&d.uploaded_at))) ")" } } } }
-            @if row.active {
-                form method="post" action={ "/staff/dossiers/" (reference) "/documents" } enctype="multipart/form-data" {
-                    (csrf_input(&csrf))
-                    div class="field" { label for="doc-file" { "Tệp (PDF, ảnh JPEG/PNG, DOCX, ODT, XLSX; tối đa 20 MB)" } input id="doc-file" type="file" name="file" required; }
-                    div class="field" { label for="doc-component" { "Thuộc thành phần" }
-                        select id="doc-component" name="component" { option value="" { "Không thuộc thành phần nào" } @for comp in &v.components { option value=(comp.position) { (comp.position) ". " (comp.name) } } } }
-                    div class="field" { label for="doc-kind" { "Loại" }
-                        select id="doc-kind" name="kind" { option value="scan" { "Bản quét giấy tờ" } option value="result" { "Kết quả giải quyết" } option value="internal" { "Tài liệu nội bộ" } } }
-                    button type="submit" class="secondary" { "Tải lên" }
-                }
-            }
-        }
-        (super::results::section(me, row, &v.results, &csrf))
+        (super::papers::section(&super::papers::Papers {
+            reference: &reference,
+            components: &v.components,
+            documents: &v.documents,
+            active: row.active,
+            csrf: &csrf,
+            max_file_mb,
+        }))
+        (super::results::section(me, row, &v.results, &csrf, max_file_mb))
         (super::exchange::section(&reference, row.owner_ref.as_deref().is_some_and(|o| o.starts_with("citizen:")), &v.messages, v.rating.as_ref(), &csrf))
         @if !v.forms.is_empty() {
             section class="card" aria-labelledby="h-forms" {
@@ -327,15 +299,6 @@ fn sentence_case(title: &str) -> String {
         .next()
         .map(|first| first.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
-}
-
-fn document_kind(kind: &str) -> &'static str {
-    match kind {
-        "submitted" => "người nộp gửi",
-        "scan" => "bản quét",
-        "result" => "kết quả",
-        _ => "nội bộ",
-    }
 }
 
 fn delivery_state(n: &Notification) -> String {
@@ -442,11 +405,13 @@ pub(super) async fn upload(
         bytes: file.bytes.clone(),
         kind: form.field("kind"),
         component: form.field("component").parse().ok(),
+        confidential: form.field("confidential") == "1",
+        certify: form.field("certify") == "1",
     };
     let ctx = client.context(&me.username);
     match documents::attach(
         &state.db,
-        state.files_dir.clone(),
+        state.files.clone(),
         &ctx,
         &staff_acting(&me),
         &view.row.public_id,
@@ -500,7 +465,7 @@ pub(super) async fn download(
         .find(|d| d.id == id)
         .cloned()
         .ok_or(PageError::Service(ServiceError::NotFound))?;
-    let dir = state.files_dir.clone();
+    let dir = state.files.dir.clone();
     let sha = document.sha256.clone();
     let bytes = tokio::task::spawn_blocking(move || crate::filestore::read(&dir, &sha))
         .await

@@ -24,7 +24,13 @@ use crate::web::ui::messages::{field_message, refusal_message};
 use crate::web::upload::Upload;
 
 /// The dossier page's section: issued results, and the form to issue one when this person may.
-pub fn section(me: &Principal, row: &DossierRow, issued: &[ResultRow], csrf: &str) -> Markup {
+pub fn section(
+    me: &Principal,
+    row: &DossierRow,
+    issued: &[ResultRow],
+    csrf: &str,
+    max_file_mb: usize,
+) -> Markup {
     let reference = row.code.clone().unwrap_or_else(|| row.public_id.clone());
     let may_issue = results::may_issue(&staff_acting(me).actor, row);
     if issued.is_empty() && !may_issue {
@@ -56,7 +62,7 @@ pub fn section(me: &Principal, row: &DossierRow, issued: &[ResultRow], csrf: &st
                 form method="post" action={ "/staff/dossiers/" (reference) "/results" } enctype="multipart/form-data" {
                     (csrf_input(csrf))
                     div class="field" {
-                        label for="result-file" { "Tệp kết quả (PDF, DOCX, ODT, XLSX hoặc ảnh; tối đa 20 MB)" }
+                        label for="result-file" { "Tệp kết quả (PDF, DOCX, ODT, XLSX hoặc ảnh; tối đa " (max_file_mb) " MB)" }
                         input id="result-file" type="file" name="file" required aria-describedby="result-hint";
                     }
                     p id="result-hint" class="muted" {
@@ -92,7 +98,7 @@ pub(super) async fn create_result(
     let issued = results::issue(
         &state.db,
         &ctx,
-        state.files_dir.clone(),
+        state.files.clone(),
         &results::seal_secret(&state.mac),
         &staff_acting(&me),
         &reference,

@@ -490,6 +490,35 @@ pub fn doctor(data: &DataDir, config: &Config) -> Result<Vec<Finding>> {
             ),
         );
     }
+    let dossiers = store::dossiers::index_rows::count_all(&conn)?;
+    let dossier_dir = data.search_dir().join(format!(
+        "dossiers-v{}",
+        crate::search::DOSSIER_SCHEMA_VERSION
+    ));
+    if dossier_dir.exists() {
+        let (index, _) = crate::search::DossierIndex::open(&data.search_dir())?;
+        let indexed = index.doc_count();
+        add(
+            "dossier search",
+            indexed == dossiers,
+            format!(
+                "{indexed} dossiers indexed of {dossiers}{}",
+                if indexed == dossiers {
+                    ""
+                } else {
+                    "; run `motcua reindex` (a running server also rebuilds at its next start)"
+                }
+            ),
+        );
+    } else {
+        add(
+            "dossier search",
+            dossiers == 0,
+            format!(
+                "no dossier search index yet for {dossiers} dossiers; run `motcua reindex` or start the server"
+            ),
+        );
+    }
     let free = fs4::available_space(data.root()).unwrap_or(0);
     add(
         "disk",

@@ -194,7 +194,7 @@ async fn reindex_rebuilds_offline_and_hands_the_work_to_a_running_server() {
     );
     let offline = motcua(&office, &["reindex"]);
     assert!(
-        text(&offline).contains("search index rebuilt: 46 procedures"),
+        text(&offline).contains("search indexes rebuilt: 46 procedures, 0 dossiers"),
         "{}",
         text(&offline)
     );

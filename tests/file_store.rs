@@ -1,6 +1,6 @@
-//! The file store as the built binary uses it: a server killed with SIGKILL in the middle of uploads leaves no
-//! partial file in the store and no record without its file, and `motcua doctor` names missing, altered and
-//! orphaned files.
+//! The file store and the dossier index as the built binary uses them: a server killed with SIGKILL in the middle
+//! of uploads leaves no partial file in the store and no record without its file; `motcua doctor` names missing,
+//! altered and orphaned files and a dossier index out of step, which `motcua reindex` rebuilds.
 
 mod common;
 
@@ -219,6 +219,44 @@ async fn doctor_names_missing_altered_and_orphaned_files() {
     let orphaned = line(&report, "orphaned files");
     assert!(
         orphaned.starts_with("FAIL") && orphaned.contains(&stray),
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn reindex_rebuilds_a_lost_dossier_index_that_doctor_reports() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    drop(demo(&data));
+    let conn = rusqlite::Connection::open(data.join("motcua.db")).expect("db");
+    let dossiers: i64 = conn
+        .query_row("SELECT count(*) FROM dossiers", [], |r| r.get(0))
+        .expect("count");
+    assert!(dossiers > 0, "the demo has dossiers");
+    for entry in files_in(&data.join("search")) {
+        if entry
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("dossiers-v"))
+        {
+            std::fs::remove_dir_all(entry).expect("remove the dossier index");
+        }
+    }
+    assert!(line(&doctor(&data), "dossier search").starts_with("FAIL"));
+    let out = Command::new(BIN)
+        .arg("--data")
+        .arg(&data)
+        .arg("reindex")
+        .env("MOTCUA_LOG", "warn")
+        .output()
+        .expect("reindex");
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        printed.contains(&format!(", {dossiers} dossiers in ")),
+        "{printed}"
+    );
+    let report = doctor(&data);
+    assert!(
+        line(&report, "dossier search").starts_with("ok"),
         "{report}"
     );
 }

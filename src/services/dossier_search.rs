@@ -8,8 +8,8 @@ use time::OffsetDateTime;
 use crate::domain::dossier::Actor;
 use crate::domain::role::Role;
 use crate::search::{DossierIndex, DossierQuery, SnippetSource, Visibility};
-use crate::store::dossiers::queues::{self, QueueRow};
 use crate::store::Db;
+use crate::store::dossiers::queues::{self, QueueRow};
 
 use super::ServiceError;
 use super::browse::SearchSlots;
@@ -98,9 +98,7 @@ pub async fn find(
     drop(permit);
     let results = results?.map_err(|e| ServiceError::Internal(anyhow::Error::new(e)))?;
     let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
-    let rows = db
-        .read(move |c| queues::by_ids(c, &ids))
-        .await?;
+    let rows = db.read(move |c| queues::by_ids(c, &ids)).await?;
     let items = results
         .hits
         .into_iter()

@@ -401,7 +401,11 @@ pub async fn list(
         let rows = state.db.read(move |c| queues::search(c, &q, 200)).await?;
         let items: Vec<Value> = rows
             .iter()
-            .filter(|r| may_see(&acting.actor, r.unit_code.as_deref(), r.assignee_id))
+            .filter(|r| {
+                let closed =
+                    crate::domain::dossier::Stage::parse(&r.stage).is_some_and(|s| !s.is_active());
+                may_see(&acting.actor, r.unit_code.as_deref(), r.assignee_id, closed)
+            })
             .take(limit)
             .map(|r| row_json(r, now))
             .collect();

@@ -181,7 +181,11 @@ async fn show_queue(
                 let acting = staff_acting(&me_for_read);
                 let rows = queues::search(c, &search, 200)?
                     .into_iter()
-                    .filter(|r| may_see(&acting.actor, r.unit_code.as_deref(), r.assignee_id))
+                    .filter(|r| {
+                        let closed = crate::domain::dossier::Stage::parse(&r.stage)
+                            .is_some_and(|s| !s.is_active());
+                        may_see(&acting.actor, r.unit_code.as_deref(), r.assignee_id, closed)
+                    })
                     .take(PAGE_SIZE + 1)
                     .collect();
                 return Ok::<_, StoreError>((office, rows));

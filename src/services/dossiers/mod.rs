@@ -2,6 +2,8 @@
 //! procedure version it was received under, asks `domain::dossier::apply` whether the action is allowed, carries
 //! out the effects (code, clock, register, notices) and appends the event and the audit entry, or changes nothing.
 
+pub mod archive;
+pub mod archive_package;
 pub mod documents;
 mod effects;
 pub mod exchange;

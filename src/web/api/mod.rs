@@ -35,6 +35,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/dossiers/{reference}", get(dossiers::show))
         .route("/api/v1/dossiers/{reference}/actions", post(dossiers::act))
         .route(
+            "/api/v1/dossiers/{reference}/archive",
+            post(dossiers::archive),
+        )
+        .route(
             "/api/v1/dossiers/{reference}/documents",
             post(dossiers::upload).layer(axum::extract::DefaultBodyLimit::max(
                 crate::services::dossiers::documents::MAX_DOCUMENT_BYTES + 64 * 1024,

@@ -270,6 +270,13 @@ pub fn field_message(code: &str) -> &'static str {
 pub fn refusal_message(code: &str) -> &'static str {
     match code {
         "dossier.invalid_transition" => "Hồ sơ đang ở bước không cho phép thao tác này.",
+        "archive.still_open" => {
+            "Hồ sơ chưa kết thúc (chưa trả kết quả, chưa bị từ chối, rút hoặc dừng xử lý) nên chưa thể nộp lưu trữ."
+        }
+        "archive.already_archived" => "Hồ sơ này đã được ghi nhận nộp lưu trữ trước đó.",
+        "archive.file_damaged" => {
+            "Một tệp của hồ sơ bị thiếu hoặc không khớp mã băm đã lưu nên chưa tạo được gói lưu trữ. Vui lòng báo quản trị hệ thống kiểm tra kho tệp (motcua doctor)."
+        }
         "evaluation.period_open" => {
             "Kỳ đánh giá chưa kết thúc; chỉ công bố kết quả khi hết quý hoặc hết năm."
         }

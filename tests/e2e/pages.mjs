@@ -26,6 +26,7 @@ import { walkDossierChannel, walkDossierLists } from './dossiers.mjs';
 import { walkFormAdmin } from './forms.mjs';
 import { walkPortal } from './portal.mjs';
 import { walkReports } from './reports.mjs';
+import { walkArchive } from './archive.mjs';
 
 const NEW_PASSWORD = 'Một mật khẩu đủ dài 2026';
 
@@ -231,6 +232,7 @@ try {
     await walkFormAdmin(browser, vp);
     await walkPortal(browser, vp);
     await walkReports(browser, vp);
+    await walkArchive(browser, vp);
   }
   const desktop = { name: 'desktop', width: 1280, height: 800 };
   for (const channel of [1, 3, 2]) await walkDossierChannel(browser, desktop, channel);

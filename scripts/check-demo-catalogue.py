@@ -60,7 +60,7 @@ PROC_REQUIRED = ["code", "demo", "name", "sector", "level", "service_level", "im
                  "channels", "components", "processing_time", "applicants", "implementing_agency", "deciding_agency",
                  "result", "conditions", "fees", "fee_note", "templates", "legal_basis", "announcement", "workflow",
                  "form"]
-PROC_KEYS = set(PROC_REQUIRED) | {"legacy_level"}
+PROC_KEYS = set(PROC_REQUIRED) | {"legacy_level", "supplement_days", "retention_years"}
 COMPONENT_KEYS = {"key", "name", "originals", "copies", "required", "doc_type", "template", "note"}
 TEMPLATE_KEYS = {"key", "name", "file_name", "media_type", "content_base64", "file"}
 WORKFLOW_KEYS = {"name", "role", "unit", "hours"}
@@ -244,6 +244,10 @@ class Checker:
         elif sl in LEGACY_FOR:
             self.err(f"{p}.legacy_level", f"demo rule: {LEGACY_FOR[sl]} for service_level {sl}")
         self.boolean(proc, "immediate_result", p)
+        if "retention_years" in proc:
+            r = proc["retention_years"]
+            if r != "permanent" and (not self.is_int(r) or not 1 <= r <= 70):
+                self.err(f"{p}.retention_years", 'must be 1-70 or "permanent"')
 
         steps = proc.get("steps")
         if not isinstance(steps, list) or not steps:

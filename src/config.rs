@@ -20,6 +20,7 @@ pub struct Config {
     pub documents: DocumentsConfig,
     pub log: LogConfig,
     pub oidc: OidcConfig,
+    pub archive: ArchiveConfig,
     pub notify: NotifyConfig,
 }
 
@@ -124,6 +125,7 @@ impl Default for Config {
             documents: DocumentsConfig::default(),
             log: LogConfig::default(),
             oidc: OidcConfig::default(),
+            archive: ArchiveConfig::default(),
             notify: NotifyConfig::default(),
         }
     }
@@ -222,6 +224,23 @@ impl OidcConfig {
 
     pub fn display_name(&self) -> &str {
         &self.name
+    }
+}
+
+/// Archiving closed dossiers (Circular 01/2018 Art. 10(3)).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ArchiveConfig {
+    /// Years a closed dossier stays with the office before it is handed to the archives, for procedures that set
+    /// no period of their own (`retention_years` in the procedure).
+    pub default_retention_years: u32,
+}
+
+impl Default for ArchiveConfig {
+    fn default() -> Self {
+        Self {
+            default_retention_years: crate::domain::archive::DEFAULT_RETENTION_YEARS,
+        }
     }
 }
 
@@ -442,6 +461,11 @@ impl Config {
         if self.server.max_upload_bytes < self.server.max_body_bytes {
             problems
                 .push("server.max_upload_bytes must be at least server.max_body_bytes".to_owned());
+        }
+        if !(1..=crate::domain::archive::MAX_RETENTION_YEARS)
+            .contains(&self.archive.default_retention_years)
+        {
+            problems.push("archive.default_retention_years must be between 1 and 70".to_owned());
         }
         self.notify.problems(&mut problems);
         if problems.is_empty() {

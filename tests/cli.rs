@@ -343,7 +343,14 @@ fn demo_creates_the_office_once_and_serves_it() {
         .flat_map(|u| u["roles"].as_array().cloned().unwrap_or_default())
         .filter_map(|r| r.as_str().map(str::to_owned))
         .collect();
-    for role in ["officer", "specialist", "head", "leader", "admin"] {
+    for role in [
+        "officer",
+        "specialist",
+        "head",
+        "leader",
+        "admin",
+        "archivist",
+    ] {
         assert!(roles.iter().any(|r| r == role), "no {role}");
     }
     let conn = rusqlite::Connection::open(data.join("motcua.db")).expect("open");
@@ -354,7 +361,7 @@ fn demo_creates_the_office_once_and_serves_it() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .expect("counts");
-    assert_eq!(counts, (5, 1, 3));
+    assert_eq!(counts, (6, 1, 3));
     drop(conn);
     let second = demo().printed.clone();
     assert!(second.contains("already present"), "{second}");

@@ -374,6 +374,13 @@ async fn demo(data: DataDir, config: Config, args: ServeArgs, ctx: &Context) -> 
         Some(n) => format!("{banner}demo dossiers created: {n}\n"),
         None => banner,
     };
+    let banner = match services::demo_archive::load(&db, &files, ctx.now)
+        .await
+        .map_err(describe)?
+    {
+        Some(n) => format!("{banner}demo closed dossiers for the archivist created: {n}\n"),
+        None => banner,
+    };
     let key = std::fs::read(data.session_key()).context("cannot read secrets/session.key")?;
     let secret = services::results::seal_secret(&crate::crypto::MacKey::from_bytes(&key));
     let banner = match services::demo_citizens::load(

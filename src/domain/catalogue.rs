@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::archive::Retention;
 use super::eform::{FormField, check_form};
 use super::error::FieldErrors;
 use super::role::Role;
@@ -260,6 +261,9 @@ pub struct Procedure<T = TemplateRef> {
     /// sets a period other than Decree 61 Art. 19(4)'s three days.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supplement_days: Option<u32>,
+    /// How long its closed dossiers are kept before they go to the archives; absent: the office default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_years: Option<Retention>,
     pub steps: Vec<String>,
     pub method: String,
     pub channels: Channels,
@@ -335,6 +339,9 @@ impl<T: TemplateKey> Procedure<T> {
         }
         if self.supplement_days.is_some_and(|d| !(1..=60).contains(&d)) {
             e.add("supplement_days", "range");
+        }
+        if let Some(problem) = self.retention_years.and_then(Retention::problem) {
+            e.add("retention_years", problem);
         }
         if self.steps.is_empty() {
             e.add("steps", "required");
@@ -470,6 +477,7 @@ impl<T> Procedure<T> {
             legacy_level: self.legacy_level,
             immediate_result: self.immediate_result,
             supplement_days: self.supplement_days,
+            retention_years: self.retention_years,
             steps: self.steps,
             method: self.method,
             channels: self.channels,

@@ -1,5 +1,6 @@
 //! Domain layer: pure types and rules, free of I/O. Imports nothing from the rest of the crate.
 
+pub mod archive;
 pub mod calendar;
 pub mod catalogue;
 pub mod citizen;

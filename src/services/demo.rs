@@ -1,6 +1,7 @@
 //! The demo office: a district People's Committee (UBND huyện Tiên Du, Bắc Ninh, with its real statistical codes as
-//! of 01/03/2025) with its one-stop section, five specialist units, the leadership and three communes, plus a staff
-//! account for every role. The agency identifier codes are invented for the demo and marked as such.
+//! of 01/03/2025) with its one-stop section, six specialist units (the office among them, where the archivist works),
+//! the leadership and three communes, plus a staff account for every role. The agency identifier codes are invented
+//! for the demo and marked as such.
 
 use crate::config::SecurityConfig;
 use crate::domain::org::UnitKind;
@@ -15,7 +16,7 @@ use super::{Context, ServiceError};
 pub const DEMO_AGENCY: &str = "H40.12";
 const DEMO_FLAG: &str = "demo_loaded";
 
-const UNITS: [(&str, &str, UnitKind); 7] = [
+const UNITS: [(&str, &str, UnitKind); 8] = [
     (
         "H40.12.1",
         "Bộ phận Tiếp nhận và Trả kết quả",
@@ -39,6 +40,11 @@ const UNITS: [(&str, &str, UnitKind); 7] = [
         UnitKind::Specialist,
     ),
     (
+        "H40.12.7",
+        "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện",
+        UnitKind::Specialist,
+    ),
+    (
         "H40.12.9",
         "Lãnh đạo Ủy ban nhân dân huyện",
         UnitKind::Leadership,
@@ -53,7 +59,7 @@ const COMMUNES: [(&str, &str, &str); 3] = [
 ];
 
 /// (username, full name, roles, unit)
-const STAFF: [(&str, &str, &str, &str); 15] = [
+const STAFF: [(&str, &str, &str, &str); 16] = [
     ("quantri", "Nguyễn Văn Quản", "admin", ""),
     ("lanhdao", "Trần Thị Lãnh", "leader", "H40.12.9"),
     (
@@ -94,6 +100,7 @@ const STAFF: [(&str, &str, &str, &str); 15] = [
         "specialist",
         "H40.12.6",
     ),
+    ("luutru", "Đoàn Thị Lưu", "archivist", "H40.12.7"),
 ];
 
 /// A demo account as printed at start.

@@ -104,13 +104,19 @@ pub async fn find(
         .into_iter()
         .filter_map(|hit| {
             let row = rows.iter().find(|r| r.id == hit.id)?.clone();
-            may_see(&acting.actor, row.unit_code.as_deref(), row.assignee_id).then_some(
-                FoundDossier {
-                    row,
-                    snippet_html: hit.snippet_html,
-                    snippet_source: hit.snippet_source,
-                },
+            let closed =
+                crate::domain::dossier::Stage::parse(&row.stage).is_some_and(|s| !s.is_active());
+            may_see(
+                &acting.actor,
+                row.unit_code.as_deref(),
+                row.assignee_id,
+                closed,
             )
+            .then_some(FoundDossier {
+                row,
+                snippet_html: hit.snippet_html,
+                snippet_source: hit.snippet_source,
+            })
         })
         .collect();
     Ok(DossierSearchResult {

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod citizens;
 pub mod demo;
+pub mod demo_archive;
 pub mod demo_catalogue;
 pub mod demo_citizens;
 pub mod demo_dossiers;

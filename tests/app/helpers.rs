@@ -31,7 +31,7 @@ impl TestApp {
         Self::spawn_with(Config::for_tests()).await
     }
 
-    /// The demo office (agency H40.12, its units, communes and 15 staff accounts with [`PASSWORD`]) and the demo
+    /// The demo office (agency H40.12, its units, communes and 16 staff accounts with [`PASSWORD`]) and the demo
     /// catalogue, instead of the bare organisation of [`TestApp::spawn`].
     pub async fn spawn_demo() -> TestApp {
         Self::spawn_demo_with(Config::for_tests()).await

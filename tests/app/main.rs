@@ -3,6 +3,7 @@
 mod admin_units;
 mod agencies;
 mod architecture;
+mod archive;
 mod audit;
 mod auth;
 mod calendar;

@@ -27,6 +27,7 @@ import { walkFormAdmin } from './forms.mjs';
 import { walkPortal } from './portal.mjs';
 import { walkReports } from './reports.mjs';
 import { walkDossierSearch } from './dossier_search.mjs';
+import { walkArchive } from './archive.mjs';
 
 const NEW_PASSWORD = 'Một mật khẩu đủ dài 2026';
 
@@ -233,6 +234,7 @@ try {
     await walkPortal(browser, vp);
     await walkReports(browser, vp);
     await walkDossierSearch(browser, vp);
+    await walkArchive(browser, vp);
   }
   const desktop = { name: 'desktop', width: 1280, height: 800 };
   for (const channel of [1, 3, 2]) await walkDossierChannel(browser, desktop, channel);

@@ -39,6 +39,9 @@ pub async fn post_message(
         if !may_read(&acting, &row) {
             return Err(ServiceError::NotFound);
         }
+        if super::reads_only_as_archivist(&acting.actor, &row) {
+            return Err(ServiceError::Forbidden);
+        }
         let kind = match acting.actor {
             Actor::Staff { .. } => "staff",
             Actor::Owner => "citizen",

@@ -2,6 +2,8 @@
 //! procedure version it was received under, asks `domain::dossier::apply` whether the action is allowed, carries
 //! out the effects (code, clock, register, notices) and appends the event and the audit entry, or changes nothing.
 
+pub mod archive;
+pub mod archive_package;
 pub mod documents;
 mod effects;
 pub mod exchange;
@@ -312,15 +314,26 @@ pub fn is_overdue(d_status: i64, due_at: Option<&str>, now: OffsetDateTime) -> b
 }
 
 /// Who may read a dossier: one-stop officers and agency leaders see every dossier of the office; unit heads and
-/// specialists see those their unit holds or that are assigned to them; integrations read what their scope allows
-/// (checked by the caller). Administrators manage the system, not dossiers. A citizen's own dossiers are matched
-/// by account, not by this rule.
+/// specialists see those their unit holds or that are assigned to them; archivists see every closed dossier (and
+/// no active one); integrations read what their scope allows (checked by the caller). Administrators manage the
+/// system, not dossiers. A citizen's own dossiers are matched by account, not by this rule.
 pub fn may_view(actor: &Actor, row: &DossierRow) -> bool {
-    may_see(actor, row.unit_code.as_deref(), row.assignee_id)
+    may_see(
+        actor,
+        row.unit_code.as_deref(),
+        row.assignee_id,
+        !row.active,
+    )
 }
 
-/// [`may_view`] for a listed row: where the dossier is and who holds it.
-pub fn may_see(actor: &Actor, unit_code: Option<&str>, assignee: Option<i64>) -> bool {
+/// [`may_view`] for a listed row: where the dossier is, who holds it and whether it is closed (refused,
+/// withdrawn, stopped or returned).
+pub fn may_see(
+    actor: &Actor,
+    unit_code: Option<&str>,
+    assignee: Option<i64>,
+    closed: bool,
+) -> bool {
     use crate::domain::role::Role;
     match actor {
         Actor::Staff { id, roles, unit } => {
@@ -329,10 +342,17 @@ pub fn may_see(actor: &Actor, unit_code: Option<&str>, assignee: Option<i64>) ->
                 || ((roles.contains(&Role::Head) || roles.contains(&Role::Specialist))
                     && unit.is_some()
                     && unit.as_deref() == unit_code)
+                || (closed && roles.contains(&Role::Archivist))
         }
         Actor::Integration => true,
         Actor::Owner | Actor::Stranger => false,
     }
+}
+
+/// Whether a staff member reads this dossier only because archivists read every closed dossier: they may read
+/// and export it, but take no part in it (no message to the applicant, for one).
+pub fn reads_only_as_archivist(actor: &Actor, row: &DossierRow) -> bool {
+    may_view(actor, row) && !may_see(actor, row.unit_code.as_deref(), row.assignee_id, false)
 }
 
 /// Whether the acting party may read a dossier: staff and integrations by [`may_view`]; a citizen only the

@@ -1,6 +1,7 @@
 //! Dossiers in SQLite: the row with its stage and clock, the code and register sequences, the checklist, the
 //! append-only event log, documents and consultations. Queues live in `queues.rs`.
 
+pub mod archive;
 mod documents;
 pub mod index_rows;
 pub mod messages;

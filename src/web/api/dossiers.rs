@@ -179,6 +179,8 @@ fn dossier_json(
         "documents": dossiers::documents(conn, row.id)?,
         "consultations": dossiers::consultations(conn, row.id)?,
         "events": events,
+        "archived": dossiers::archive::archive_state(conn, row.id)?
+            .map(|(at, by)| json!({"at": time_json(Some(&at)), "by": by})),
         "allowed_actions": actions,
     }))
 }
@@ -295,6 +297,31 @@ pub async fn act(
         &acting,
         &row.public_id,
         input,
+        idem,
+    )
+    .await?;
+    Ok(Json(render(&state, row, acting).await?))
+}
+
+/// `POST /api/v1/dossiers/{ref}/archive`: an archivist records that a closed dossier was handed to the archives
+/// ("Đã nộp lưu"); answers the dossier with `archived`. 409 `archive.still_open` or `archive.already_archived`.
+pub async fn archive(
+    State(state): State<AppState>,
+    ApiCaller(bearer): ApiCaller,
+    client: Client,
+    headers: HeaderMap,
+    Path(reference): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let acting = acting_for(&bearer);
+    let idem = idempotency(&headers, &bearer, &body)?;
+    let ctx = client.context(&caller_name(&bearer));
+    let row = dossier_service::archive::mark_archived(
+        &state.db,
+        &ctx,
+        &acting,
+        &reference,
+        state.config.archive.default_retention_years,
         idem,
     )
     .await?;

@@ -36,6 +36,10 @@ pub fn routes(docs: &crate::config::DocumentsConfig) -> Router<AppState> {
         .route("/api/v1/dossiers/{reference}", get(dossiers::show))
         .route("/api/v1/dossiers/{reference}/actions", post(dossiers::act))
         .route(
+            "/api/v1/dossiers/{reference}/archive",
+            post(dossiers::archive),
+        )
+        .route(
             "/api/v1/dossiers/{reference}/documents",
             post(dossiers::upload).layer(axum::extract::DefaultBodyLimit::max(docs.body_limit(1))),
         )

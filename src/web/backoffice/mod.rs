@@ -1,5 +1,6 @@
 //! The staff back office: sign-in, sign-out, the staff member's desk and password change.
 
+mod archive;
 mod dashboard;
 mod dossier_search;
 mod dossiers;
@@ -39,6 +40,7 @@ pub fn routes(docs: &crate::config::DocumentsConfig) -> Router<AppState> {
         .merge(forms::routes())
         .merge(reports::routes())
         .merge(evaluation::routes())
+        .merge(archive::routes())
 }
 
 async fn show_desk(

@@ -119,6 +119,7 @@ pub fn event_label(action: &str, stage: &str) -> &'static str {
         ("submit", _) => "Nộp hồ sơ",
         ("attach", _) => "Đính kèm tệp",
         ("issue_result", _) => "Phát hành kết quả điện tử",
+        ("archive", _) => "Nộp lưu trữ",
         ("approve", "signing") => "Trình ký",
         ("approve", _) => "Ký duyệt",
         (other, _) => ActionKind::parse(other).map_or("Thao tác", ActionKind::label),

@@ -86,6 +86,9 @@ pub fn page(ctx: &PageContext<'_>, title: &str, body: Markup) -> Markup {
                                     @if staff.has_role(Role::Leader) || staff.has_role(Role::Officer) || staff.has_role(Role::Head) {
                                         li { a href="/staff/danh-gia" { "Đánh giá" } }
                                     }
+                                    @if staff.has_role(Role::Archivist) || staff.has_role(Role::Leader) {
+                                        li { a href="/staff/luu-tru" { "Lưu trữ" } }
+                                    }
                                     @if staff.has_role(Role::Admin) {
                                         li { a href="/admin/users" { "Tài khoản" } }
                                         li { a href="/admin/org" { "Tổ chức" } }

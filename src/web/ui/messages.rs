@@ -276,6 +276,13 @@ pub fn refusal_message(code: &str) -> &'static str {
         "dossier.result_not_digitised" => {
             "Kết quả chưa được số hoá. Hãy tải bản quét hoặc bản điện tử của kết quả lên mục «Tệp đính kèm» (loại «Kết quả giải quyết») trước khi trả (Nghị định 107/2021/NĐ-CP)."
         }
+        "archive.still_open" => {
+            "Hồ sơ chưa kết thúc (chưa trả kết quả, chưa bị từ chối, rút hoặc dừng xử lý) nên chưa thể nộp lưu trữ."
+        }
+        "archive.already_archived" => "Hồ sơ này đã được ghi nhận nộp lưu trữ trước đó.",
+        "archive.file_damaged" => {
+            "Một tệp của hồ sơ bị thiếu hoặc không khớp mã băm đã lưu nên chưa tạo được gói lưu trữ. Vui lòng báo quản trị hệ thống kiểm tra kho tệp (motcua doctor)."
+        }
         "evaluation.period_open" => {
             "Kỳ đánh giá chưa kết thúc; chỉ công bố kết quả khi hết quý hoặc hết năm."
         }

@@ -5,6 +5,7 @@
 use maud::{Markup, html};
 
 use crate::domain::FieldErrors;
+use crate::domain::archive::{MAX_RETENTION_YEARS, Retention};
 use crate::domain::catalogue::{
     Channels, Component, FeeRef, ImplLevel, Procedure, ProcessingTime, ServiceLevel, TemplateRef,
     TimeUnit, WorkflowStep,
@@ -90,6 +91,17 @@ pub fn parse(pairs: &Pairs, code: &str, templates: Vec<TemplateRef>) -> (Procedu
             None
         }),
     };
+    let retention_years = if pairs.checked("retention_permanent") {
+        Some(Retention::Permanent)
+    } else {
+        match pairs.get("retention_years").as_str() {
+            "" => None,
+            raw => raw.parse().ok().map(Retention::Years).or_else(|| {
+                errors.add("retention_years", "range");
+                None
+            }),
+        }
+    };
     let unit = match pairs.get("time_unit").as_str() {
         "working_hours" => TimeUnit::WorkingHours,
         _ => TimeUnit::WorkingDays,
@@ -168,6 +180,7 @@ pub fn parse(pairs: &Pairs, code: &str, templates: Vec<TemplateRef>) -> (Procedu
         legacy_level,
         immediate_result: pairs.checked("immediate_result"),
         supplement_days,
+        retention_years,
         steps: lines(&pairs.get("steps")),
         method: pairs.get("method"),
         channels: Channels {
@@ -208,6 +221,7 @@ pub fn describe_path(path: &str) -> String {
             "service_level" => "Mức độ dịch vụ công trực tuyến",
             "legacy_level" => "Mức độ cũ",
             "supplement_days" => "Thời hạn yêu cầu bổ sung sau khi chuyển xử lý",
+            "retention_years" => "Thời hạn lưu trữ hồ sơ (năm)",
             "steps" => "Trình tự thực hiện",
             "method" => "Cách thức thực hiện",
             "channels" => "Kênh nộp hồ sơ",
@@ -304,6 +318,22 @@ fn checkbox(name: &str, label: &str, checked: bool) -> Markup {
     }
 }
 
+/// The retention of the procedure's closed dossiers: a number of years, or permanent; empty for the office default.
+fn retention_fields(retention: Option<Retention>) -> Markup {
+    let years = match retention {
+        Some(Retention::Years(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    html! {
+        div class="field" {
+            label for="f-retention_years" { "Thời hạn lưu trữ hồ sơ (năm)" }
+            p class="muted" id="h-retention_years" { "Từ 1 đến " (MAX_RETENTION_YEARS) " năm, tính từ ngày hồ sơ kết thúc; để trống: theo thời hạn mặc định của cơ quan." }
+            input id="f-retention_years" name="retention_years" type="text" inputmode="numeric" value=(years) aria-describedby="h-retention_years";
+        }
+        (checkbox("retention_permanent", "Hồ sơ bảo quản vĩnh viễn", retention == Some(Retention::Permanent)))
+    }
+}
+
 /// The editor for `p`; `extra_rows` empty rows follow each list. `code_editable` only for a new procedure.
 pub fn render(
     p: &Procedure,
@@ -354,6 +384,7 @@ pub fn render(
             }
             (checkbox("immediate_result", "Trả kết quả ngay khi tiếp nhận", p.immediate_result))
             (text_input("supplement_days", "Số ngày làm việc (kể từ ngày tiếp nhận) được yêu cầu bổ sung sau khi chuyển xử lý; để trống: 03 ngày theo Nghị định 61/2018", &p.supplement_days.map(|d| d.to_string()).unwrap_or_default()))
+            (retention_fields(p.retention_years))
             (checkbox("demo", "Dữ liệu minh hoạ (không phải thủ tục đã công bố thật)", p.demo))
         }
         fieldset {

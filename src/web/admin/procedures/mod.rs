@@ -264,6 +264,7 @@ fn empty_procedure() -> Procedure {
         legacy_level: None,
         immediate_result: false,
         supplement_days: None,
+        retention_years: None,
         steps: vec![],
         method: String::new(),
         channels: Channels {

@@ -59,6 +59,8 @@ struct View {
     immediate: bool,
     /// The printed forms of the active set and whether each applies yet.
     forms: Vec<FormChoice>,
+    /// Retention and hand-over to the archives.
+    archive: crate::services::dossiers::archive::ArchiveInfo,
 }
 
 async fn load(
@@ -67,6 +69,7 @@ async fn load(
     reference: String,
 ) -> Result<View, PageError> {
     let acting = staff_acting(me);
+    let retention_years = state.config.archive.default_retention_years;
     let view = state
         .db
         .read(move |c| {
@@ -126,6 +129,7 @@ async fn load(
                 late_supplement,
                 immediate: service::is_immediate(&procedure),
                 forms: Vec::new(),
+                archive: service::archive::info(c, &row, retention_years)?,
                 row,
             }))
         })
@@ -188,7 +192,7 @@ fn render(
         p class="crumbs" { a href="/staff/dossiers" { "Hồ sơ" } " › " (code_text(row.code.as_deref())) }
         h1 { (title) }
         p id="status" { (status_badge(row.status)) (overdue_flag(row.status, row.due_at.as_deref(), now))
-            " " span class="muted" { (stage.map_or("", Stage::label)) } }
+            " " span class="muted" { (stage.map_or("", Stage::label)) } (super::super::archive::badge(&v.archive)) }
         @match alert {
             Some(Alert::Done(message)) => { div class="alert ok" role="status" { (message) } }
             Some(Alert::Problem(message)) => { div class="alert error" role="alert" { (message) } }
@@ -248,7 +252,8 @@ fn render(
             max_file_mb,
         }))
         (super::results::section(me, row, &v.results, &csrf, max_file_mb))
-        (super::exchange::section(&reference, row.owner_ref.as_deref().is_some_and(|o| o.starts_with("citizen:")), &v.messages, v.rating.as_ref(), &csrf))
+        (super::super::archive::section(me, row, &v.archive, &csrf))
+        (super::exchange::section(&reference, row.owner_ref.as_deref().is_some_and(|o| o.starts_with("citizen:")) && !service::reads_only_as_archivist(&staff_acting(me).actor, row), &v.messages, v.rating.as_ref(), &csrf))
         @if !v.forms.is_empty() {
             section class="card" aria-labelledby="h-forms" {
                 h2 id="h-forms" { "Biểu mẫu in" }
@@ -326,6 +331,7 @@ pub(super) async fn show(
     let alert = match query.done.as_str() {
         "" => None,
         "upload" => Some(Alert::Done("Đã tải tệp lên.")),
+        "archived" => Some(Alert::Done("Đã ghi nhận hồ sơ đã nộp lưu trữ.")),
         "message" => Some(Alert::Done(
             "Đã gửi tin nhắn; người nộp hồ sơ được báo trên Cổng dịch vụ công.",
         )),

@@ -14,6 +14,7 @@ mod ocr;
 mod office;
 mod pdf;
 mod pdf_layout;
+mod pdf_widths;
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests;

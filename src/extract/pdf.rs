@@ -5,6 +5,7 @@
 
 use super::office::MAX_ENTRY_BYTES;
 use super::pdf_layout::LayoutText;
+use super::pdf_widths;
 use super::{Extracted, Ocr, TextStatus, Unreadable};
 use flate2::read::{DeflateDecoder, ZlibDecoder};
 use lopdf::{Document, Object};
@@ -38,7 +39,8 @@ pub(super) fn extract(bytes: &[u8], ocr: Option<&Ocr>) -> Extracted {
 }
 
 /// Parses the file, opens it if it is encrypted with an empty user password (PDFs "protected" against editing
-/// only are common and readable by anyone), and measures its compressed streams.
+/// only are common and readable by anyone), mends the CID font widths pdf-extract misreads, and measures the
+/// compressed streams.
 fn load(bytes: &[u8]) -> Result<Document, Unreadable> {
     let mut document = Document::load_mem(bytes).map_err(|e| {
         let mut reason = e.to_string();
@@ -50,6 +52,7 @@ fn load(bytes: &[u8]) -> Result<Document, Unreadable> {
     if document.is_encrypted() && document.decrypt("").is_err() {
         return Err(Unreadable::new("encrypted PDF"));
     }
+    pdf_widths::normalize_cid_widths(&mut document);
     if document.get_pages().is_empty() {
         return Err(Unreadable::new("damaged PDF (no pages)"));
     }

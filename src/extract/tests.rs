@@ -72,6 +72,25 @@ fn a_libreoffice_pdf_yields_its_text_with_diacritics() {
 }
 
 #[test]
+fn a_chromium_pdf_with_ranged_cid_widths_keeps_its_words_whole() {
+    let extracted = extract_fixture("xac-nhan-chromium.pdf", None);
+    assert_holds_the_sentence(&extracted, "pdf");
+    assert!(
+        extracted.text.starts_with("Giấy xác nhận\n"),
+        "{}",
+        extracted.text
+    );
+    // The two table cells stay apart and in order (with pdf-extract's own widths they ran into each other).
+    assert!(
+        extracted
+            .text
+            .contains("Số: 125/XN-UBND Tân Phước, ngày 12 tháng 5 năm 2025"),
+        "{}",
+        extracted.text
+    );
+}
+
+#[test]
 fn a_docx_yields_its_paragraphs_with_diacritics() {
     let extracted = extract_fixture("xac-nhan.docx", None);
     assert_holds_the_sentence(&extracted, "docx");

@@ -167,6 +167,7 @@ impl App {
         let extractor = tokio::spawn(extractor::run(
             self.state.db.clone(),
             self.state.files.dir.clone(),
+            self.state.config.documents.reader_program()?,
             self.state.config.documents.ocr,
             jobs_stop.clone(),
         ));

@@ -84,6 +84,10 @@ pub struct DocumentsConfig {
     /// Read the text of scanned images and image-only PDFs with `tesseract` (Debian `tesseract-ocr-vie`) when it
     /// is installed; `false` never runs it.
     pub ocr: bool,
+    /// The program that reads documents' text in a child process (`motcua extract-text`): this binary unless set,
+    /// which tests do, since their process is not `motcua`. Not read from the file.
+    #[serde(skip)]
+    pub reader: Option<PathBuf>,
 }
 
 impl Default for DocumentsConfig {
@@ -91,11 +95,20 @@ impl Default for DocumentsConfig {
         Self {
             max_file_mb: 20,
             ocr: true,
+            reader: None,
         }
     }
 }
 
 impl DocumentsConfig {
+    /// The program for `motcua extract-text`: the configured one, or the running binary.
+    pub fn reader_program(&self) -> std::io::Result<PathBuf> {
+        match &self.reader {
+            Some(program) => Ok(program.clone()),
+            None => std::env::current_exe(),
+        }
+    }
+
     pub fn max_file_bytes(&self) -> usize {
         self.max_file_mb * 1024 * 1024
     }

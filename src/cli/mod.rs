@@ -2,6 +2,7 @@
 //! logic lives here; each subcommand is a short function.
 
 mod catalogue;
+mod extract_text;
 
 use std::io::{Read, Write};
 use std::net::SocketAddr;
@@ -75,8 +76,17 @@ enum Command {
     /// Export a catalogue file.
     #[command(subcommand)]
     Export(CatalogueFile),
-    /// Rebuild the search index from the database (asks a running server to do it).
+    /// Rebuild the search indexes from the database (asks a running server to do it).
     Reindex,
+    /// Read one document's text from standard input and print it as JSON (used by the server's text extractor).
+    #[command(hide = true)]
+    ExtractText {
+        #[arg(long)]
+        media_type: String,
+        /// Read scans with tesseract when it is installed.
+        #[arg(long)]
+        ocr: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -171,6 +181,10 @@ pub fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
+    if let Command::ExtractText { media_type, ocr } = &cli.command {
+        // No data directory, no configuration, no logging: a child process of the server's text extractor.
+        return Ok(extract_text::run(media_type, *ocr));
+    }
     let data = DataDir::new(cli.data);
     let config = match &cli.command {
         Command::Config(ConfigCommand::Example) => {
@@ -235,6 +249,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             catalogue::export_procedures(&data, &config, &file).await?
         }
         Command::Reindex => catalogue::reindex(&data, &config, &ctx).await?,
+        Command::ExtractText { .. } => {}
         Command::Doctor => {
             let findings =
                 tokio::task::spawn_blocking(move || maintenance::doctor(&data, &config)).await??;

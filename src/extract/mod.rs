@@ -102,6 +102,47 @@ impl Extracted {
     }
 }
 
+/// The readers' names, for [`Extracted::from_json`].
+const METHODS: [&str; 7] = ["", "pdf", "docx", "odt", "xlsx", "text", "ocr"];
+
+impl Extracted {
+    /// One line of JSON, as `motcua extract-text` prints it for the server that ran it in a child process.
+    pub fn to_json(&self) -> String {
+        serde_json::json!({
+            "status": self.status.as_str(),
+            "method": self.method,
+            "text": self.text,
+            "detail": self.detail,
+        })
+        .to_string()
+    }
+
+    /// Reads [`Extracted::to_json`] back; `None` for anything else.
+    pub fn from_json(line: &str) -> Option<Extracted> {
+        let value: serde_json::Value = serde_json::from_str(line.trim()).ok()?;
+        let status = match value["status"].as_str()? {
+            "done" => TextStatus::Done,
+            "no_text" => TextStatus::NoText,
+            "unreadable" => TextStatus::Unreadable,
+            _ => return None,
+        };
+        let method = METHODS
+            .into_iter()
+            .find(|m| Some(*m) == value["method"].as_str())?;
+        Some(Extracted {
+            status,
+            method,
+            text: value["text"].as_str()?.to_owned(),
+            detail: value["detail"].as_str()?.to_owned(),
+        })
+    }
+
+    /// A file that could not be read for a reason outside the readers (missing, killed, timed out).
+    pub fn failed(detail: impl Into<String>) -> Self {
+        Self::unreadable("", detail)
+    }
+}
+
 /// Why a reader gave up on a file: a short English reason for [`Extracted::detail`].
 #[derive(Debug)]
 struct Unreadable(String);

@@ -63,6 +63,24 @@ fn the_domain_imports_nothing_from_the_crate() {
 }
 
 #[test]
+fn search_and_text_extraction_use_only_the_domain() {
+    let above = crate_paths(&[
+        "store",
+        "services",
+        "web",
+        "app",
+        "cli",
+        "jobs",
+        "maintenance",
+        "filestore",
+    ]);
+    for layer in ["search", "extract"] {
+        let v = violations(layer, &above);
+        assert!(v.is_empty(), "{layer}: {v:?}");
+    }
+}
+
+#[test]
 fn the_store_never_reaches_up_to_services_or_the_web() {
     let v = violations(
         "store",

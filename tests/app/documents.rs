@@ -346,3 +346,78 @@ async fn the_size_limit_is_the_one_configured_and_the_pages_say_it() {
         "the counter screen names the limit"
     );
 }
+
+#[tokio::test]
+async fn a_reader_that_dies_on_a_file_leaves_the_file_stored_and_marked_and_the_server_serving() {
+    let mut config = motcua::config::Config::for_tests();
+    // Stands in for a parser that aborts on a hostile file: the reader process exits with a failure.
+    config.documents.reader = Some("/bin/false".into());
+    let app = TestApp::spawn_demo_with(config).await;
+    let officer = token(&app, "motcua.canbo1").await;
+    let code = received(&app, &officer, "Lưu Văn Bền", "027095001245").await;
+    let (s, d) = upload(
+        &app,
+        &officer,
+        &code,
+        &[("kind", "scan")],
+        "xac-nhan.pdf",
+        fixture("xac-nhan.pdf"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let started = Instant::now();
+    while app
+        .scalar("SELECT count(*) FROM document_texts WHERE status = 'unreadable'")
+        .await
+        == 0
+        && started.elapsed() < Duration::from_secs(15)
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM dossier_documents").await,
+        1,
+        "the file stays recorded"
+    );
+    let browser = app.signed_in_as("motcua.canbo1").await;
+    let html = app.page(&browser, &format!("/staff/dossiers/{code}")).await;
+    assert!(
+        html.contains("Không đọc được nội dung tệp; tệp vẫn được lưu đầy đủ."),
+        "{html}"
+    );
+    let (s, _) = get(&app, &officer, &format!("/api/v1/dossiers/{code}")).await;
+    assert_eq!(s, StatusCode::OK, "the server keeps serving");
+}
+
+/// scripts/test installs tesseract with Vietnamese data, so this runs in CI; without OCR the scan would be kept
+/// with no text and this test fails rather than pass quietly.
+#[tokio::test]
+async fn a_scanned_image_is_read_with_ocr_and_found_by_its_words() {
+    let app = TestApp::spawn_demo().await;
+    let officer = token(&app, "motcua.canbo1").await;
+    let code = received(&app, &officer, "Quan Văn Ảnh", "027095001246").await;
+    let (s, d) = upload(
+        &app,
+        &officer,
+        &code,
+        &[("kind", "scan"), ("component", "1")],
+        "xac-nhan.png",
+        fixture("xac-nhan.png"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let found = search_until(&app, &officer, "dong gop xay dung duong lien thon", |f| {
+        !codes(f).is_empty()
+    })
+    .await;
+    assert_eq!(codes(&found), vec![code], "{found}");
+    assert_eq!(
+        found["items"][0]["snippet_source"]["file_name"],
+        "xac-nhan.png"
+    );
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM document_texts WHERE method = 'ocr' AND status = 'done'")
+            .await,
+        1
+    );
+}

@@ -55,7 +55,12 @@ impl TestApp {
         test
     }
 
-    async fn start(config: Config) -> TestApp {
+    async fn start(mut config: Config) -> TestApp {
+        // This process is the test binary; documents are read by the built `motcua extract-text`.
+        config
+            .documents
+            .reader
+            .get_or_insert_with(|| env!("CARGO_BIN_EXE_motcua").into());
         if std::env::var_os("TEST_LOG").is_some() {
             motcua::telemetry::init("pretty", "debug");
         }

@@ -19,7 +19,8 @@ use crate::domain::calendar::to_local;
 use crate::domain::dossier::{ActionKind, Status};
 use crate::domain::timefmt;
 use crate::store::audit::Outcome;
-use crate::store::dossiers::archive::{self as store, PackageDocument, PackageResult};
+use crate::store::dossiers::DocumentRow;
+use crate::store::dossiers::archive::{self as store, PackageResult};
 use crate::store::dossiers::{self, ComponentRow, ConsultationRow, DossierRow, EventRow};
 use crate::store::settings::{self, OfficeInfo};
 use crate::store::{Db, StoreError, parse_time};
@@ -46,7 +47,7 @@ struct Snapshot {
     row: DossierRow,
     archive: ArchiveInfo,
     components: Vec<ComponentRow>,
-    documents: Vec<PackageDocument>,
+    documents: Vec<DocumentRow>,
     results: Vec<PackageResult>,
     consultations: Vec<ConsultationRow>,
     events: Vec<EventRow>,
@@ -77,7 +78,7 @@ pub async fn export(
                 office: settings::get_office(&tx)?,
                 archive: info(&tx, &row, default_years)?,
                 components: dossiers::components(&tx, row.id)?,
-                documents: store::package_documents(&tx, row.id)?,
+                documents: crate::store::dossiers::documents(&tx, row.id)?,
                 results: store::package_results(&tx, row.id)?,
                 consultations: dossiers::consultations(&tx, row.id)?,
                 events: dossiers::events(&tx, row.id)?,

@@ -247,52 +247,6 @@ pub fn set_archived(
     Ok(changed == 1)
 }
 
-/// A document as the archive package describes it, with its confidentiality and certification.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PackageDocument {
-    pub id: i64,
-    pub component: Option<i64>,
-    pub kind: String,
-    pub file_name: String,
-    pub media_type: String,
-    pub size: i64,
-    pub sha256: String,
-    pub uploaded_by: String,
-    pub uploaded_at: String,
-    pub confidential: bool,
-    pub certified_by: Option<String>,
-    pub certified_at: Option<String>,
-}
-
-/// Every document of a dossier, in the order they were added.
-pub fn package_documents(
-    conn: &Connection,
-    dossier: i64,
-) -> Result<Vec<PackageDocument>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, component, kind, file_name, media_type, size, sha256, uploaded_by, uploaded_at, confidential,
-            certified_by, certified_at
-         FROM dossier_documents WHERE dossier_id = ?1 ORDER BY id",
-    )?;
-    let rows = stmt.query_map([dossier], |r| {
-        Ok(PackageDocument {
-            id: r.get(0)?,
-            component: r.get(1)?,
-            kind: r.get(2)?,
-            file_name: r.get(3)?,
-            media_type: r.get(4)?,
-            size: r.get(5)?,
-            sha256: r.get(6)?,
-            uploaded_by: r.get(7)?,
-            uploaded_at: r.get(8)?,
-            confidential: r.get(9)?,
-            certified_by: r.get(10)?,
-            certified_at: r.get(11)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 /// A signed electronic result with what verifying it offline needs: the signature and the agency's public key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackageResult {

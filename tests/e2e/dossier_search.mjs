@@ -35,7 +35,7 @@ export async function walkDossierSearch(browser, vp) {
     await page.getByLabel('Trạng thái').selectOption({ label: 'Đã trả kết quả' });
     await clickAndWait(page, page.getByRole('button', { name: 'Tìm', exact: true }));
     await check(at('the status filter keeps only returned dossiers'), async () => {
-      const badges = await page.locator('ol.results li.result .meta').allTextContents();
+      const badges = await page.locator('ol.results li.result p.meta').allTextContents();
       const other = badges.filter((b) => !b.includes('Đã trả kết quả'));
       return badges.length > 0 && other.length === 0 ? '' : `${badges.length} hits, ${other.length} with another status`;
     });

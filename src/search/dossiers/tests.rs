@@ -5,6 +5,7 @@
 // Tests fail loudly on purpose; the lint guards request paths.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+use super::collect::Limits;
 use super::index::open_version;
 use super::query::completes_code;
 use super::{
@@ -214,7 +215,36 @@ fn the_snippet_comes_from_the_document_that_matches_and_names_it() {
         "{}",
         hit.snippet_html
     );
+    // In a long document, the excerpt opens shortly before the words and closes at a word boundary.
+    let filler =
+        "Các bên cam kết thực hiện đúng quy định của pháp luật về đất đai và xây dựng. ".repeat(8);
+    let mut long = dossier(9, 0, "Trịnh Văn Bảo", "Cấp giấy phép xây dựng");
+    long.documents = vec![doc(
+        901,
+        "Xác nhận.pdf",
+        &format!("{filler}{SENTENCE} {filler}"),
+    )];
+    let index = index_of(&[long]);
+    let hit = &run(
+        &index,
+        &DossierQuery::text("nghia vu dong gop xay dung duong lien thon"),
+    )
+    .hits[0];
+    let html = &hit.snippet_html;
+    assert!(
+        html.starts_with("…hộ ông Lê Đình Khoa đã hoàn thành <mark>nghĩa</mark> <mark>vụ</mark>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<mark>liên</mark> <mark>thôn</mark>.") && html.ends_with('…'),
+        "{html}"
+    );
+    assert!(
+        !html.contains("<mark>xây</mark> <mark>dựng</mark>. Các"),
+        "the best window is the sentence: {html}"
+    );
     // The other document of the same dossier matches the other words.
+    let index = index_of(&fixtures());
     let results = run(&index, &DossierQuery::text("de nghi cap giay phep"));
     let hit = results.hits.iter().find(|h| h.id == 1).expect("dossier 1");
     assert!(
@@ -260,6 +290,72 @@ fn the_snippet_falls_back_to_the_form_the_applicant_or_the_procedure() {
         hit.snippet_html,
         "A &lt;<mark>Tân</mark>&gt; &amp; &quot;<mark>Phước</mark>&quot; xã"
     );
+}
+
+#[test]
+fn a_sentence_typed_in_order_ranks_above_dossiers_holding_its_words_apart() {
+    let mut entries = fixtures();
+    // Newer, and every word of the sentence more often, but never next to each other as typed.
+    let mut scattered = dossier(9, 8, "Đinh Văn Lực", "Đăng ký biến động đất đai");
+    scattered.documents = vec![doc(
+        901,
+        "Biên bản.pdf",
+        "Thôn liên kết đường xây dựng; dựng xây đóng góp nghĩa vụ; \
+        vụ nghĩa góp đóng thôn liên đường; đường dựng xây góp đóng liên vụ nghĩa thôn.",
+    )];
+    entries.push(scattered);
+    let index = index_of(&entries);
+    assert_eq!(
+        ids(&index, "nghia vu dong gop xay dung duong lien thon"),
+        [1, 9]
+    );
+    // Quoted, the words must be next to each other.
+    assert_eq!(ids(&index, "\"dong gop xay dung\""), [1]);
+}
+
+#[test]
+fn a_text_matching_more_than_can_be_ranked_is_listed_newest_first_and_counted_to_the_limit() {
+    let limits = Limits { rank: 5, count: 8 };
+    let index = DossierIndex::in_ram_with_limits(limits).expect("index");
+    let mut writer = index.writer().expect("writer");
+    for i in 1..=12 {
+        let mut e = dossier(i, i, "Nguyễn Văn An", "Đăng ký khai sinh");
+        e.form_text = format!("Hộ gia đình số {i}");
+        writer.upsert(&e).expect("upsert");
+    }
+    writer.commit().expect("commit");
+    let mut q = DossierQuery::text("ho gia dinh");
+    q.limit = 3;
+    let results = run(&index, &q);
+    assert_eq!((results.total, results.total_exact), (8, false));
+    assert_eq!(
+        results.hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+        [12, 11, 10]
+    );
+    assert!(
+        results
+            .hits
+            .iter()
+            .all(|h| h.score == 0.0 && !h.snippet_html.is_empty())
+    );
+    q.offset = 9;
+    assert_eq!(ids_of(&index, &q), [3, 2, 1], "pages go on past the count");
+    // Within the limits, the same words are ranked and counted exactly.
+    q = DossierQuery::text("ho gia dinh so 7");
+    let results = run(&index, &q);
+    assert_eq!(
+        (results.total, results.total_exact, results.hits[0].id),
+        (1, true, 7)
+    );
+    assert!(results.hits[0].score > 0.0);
+    let listed = run(&index, &listing(|q| (q.channel, q.limit) = (Some(1), 2)));
+    assert_eq!((listed.total, listed.total_exact), (8, false));
+    assert_eq!(
+        listed.hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+        [12, 11]
+    );
+    let everything = run(&index, &DossierQuery::default());
+    assert_eq!((everything.total, everything.total_exact), (12, true));
 }
 
 #[test]

@@ -9,7 +9,7 @@
 //! The catalogue asks for a name and a text at once ([`Highlighter::highlight`]); the dossier index asks for the
 //! fragment of each of several texts with how well it matched ([`Highlighter::fragment`]), to show the best one.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use tantivy::schema::Field;
 use tantivy::snippet::SnippetGenerator;
@@ -141,54 +141,150 @@ impl Highlighter {
 }
 
 impl Highlighter {
-    /// The best fragment of `text`, at most `max_chars` bytes long (`None`: all of it, marked), or `None` when no
-    /// query word occurs in it.
+    /// The best excerpt of `text`, about `max_bytes` long (`None`: all of it), with matches marked, or `None` when
+    /// no query word occurs in it. The excerpt is the window showing the most distinct query words, opened a little
+    /// before its first match (from the start of that sentence when it is near) and closed at a word boundary, with
+    /// "…" where the text goes on.
     pub fn fragment(
         &mut self,
         text: &str,
         kind: Kind,
-        max_chars: Option<usize>,
+        max_bytes: Option<usize>,
     ) -> Option<Fragment> {
         let (fuzzy, prefixes) = match kind {
             Kind::Name => (&self.fuzzy_name, self.prefixes.as_slice()),
             Kind::Text => (&self.fuzzy_text, &[][..]),
         };
-        let mut terms = self.literal.clone();
-        add_neighbours(&mut self.analyzer, text, fuzzy, prefixes, &mut terms);
-        let limit = max_chars.unwrap_or(text.len() + 1);
-        let generator =
-            SnippetGenerator::new(terms.clone(), self.analyzer.clone(), self.text, limit);
-        let mut snippet = generator.snippet(text);
-        if snippet.is_empty() {
+        // One pass: each word is a query word, a typo or prefix neighbour of one, or nothing.
+        let mut matches: Vec<Match> = Vec::new();
+        let mut stream = self.analyzer.token_stream(text);
+        while let Some(token) = stream.next() {
+            let word = token.text.as_str();
+            let weight = self.literal.get(word).copied().or_else(|| {
+                let near = fuzzy.iter().any(|f| within_one_edit(f, word))
+                    || prefixes.iter().any(|p| word.starts_with(p.as_str()));
+                near.then_some(EXPANDED_WEIGHT)
+            });
+            if let Some(weight) = weight {
+                let range = token.offset_from..token.offset_to;
+                matches.push(Match {
+                    range,
+                    weight,
+                    word: word.to_owned(),
+                });
+            }
+        }
+        if matches.is_empty() {
             return None;
         }
-        let fragment = snippet.fragment();
-        let mut shown = BTreeSet::new();
-        for range in snippet.highlighted() {
-            let word = fragment.get(range.clone()).unwrap_or_default();
-            let mut stream = self.analyzer.token_stream(word);
-            if let Some(token) = stream.next() {
-                shown.insert(token.text.clone());
-            }
-        }
-        let score = shown.iter().filter_map(|word| terms.get(word)).sum();
-        let html = match max_chars {
-            Some(_) => {
-                snippet.set_snippet_prefix_postfix(MARK_OPEN, MARK_CLOSE);
-                snippet.to_html()
-            }
-            None => {
-                let shift = snippet.fragment_range().start;
-                let ranges: Vec<_> = snippet
-                    .highlighted()
-                    .iter()
-                    .map(|r| r.start + shift..r.end + shift)
-                    .collect();
-                mark(text, &ranges)
-            }
+        let Some(max) = max_bytes else {
+            let ranges: Vec<_> = matches.iter().map(|m| m.range.clone()).collect();
+            return Some(Fragment {
+                html: mark(text, &ranges),
+                score: distinct_weight(&matches),
+            });
         };
-        Some(Fragment { html, score })
+        let window = best_window(&matches, max);
+        Some(Fragment {
+            html: excerpt(text, window, max),
+            score: distinct_weight(window),
+        })
     }
+}
+
+/// A query word found in a text.
+struct Match {
+    range: std::ops::Range<usize>,
+    weight: f32,
+    /// Folded.
+    word: String,
+}
+
+/// The sum of the weights of the distinct words of `matches`.
+fn distinct_weight(matches: &[Match]) -> f32 {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut sum = 0.0;
+    for m in matches {
+        if !seen.contains(&m.word.as_str()) {
+            seen.push(&m.word);
+            sum += m.weight;
+        }
+    }
+    sum
+}
+
+/// The run of matches spanning at most `max` bytes with the most distinct weight, cut after the match that reaches
+/// that weight; on equal weight the shortest such run (the words closest together, as in a sentence copied from
+/// the text), then the earliest.
+fn best_window(matches: &[Match], max: usize) -> &[Match] {
+    let mut best = &matches[..1];
+    let mut best_key = (f32::MIN, usize::MAX);
+    for i in 0..matches.len() {
+        let start = matches[i].range.start;
+        let end = matches[i..].partition_point(|m| m.range.end - start <= max) + i;
+        let window = &matches[i..end.max(i + 1)];
+        let weight = distinct_weight(window);
+        // The shortest prefix of the window with all its weight.
+        let tight = (1..=window.len())
+            .find(|&k| distinct_weight(&window[..k]) >= weight)
+            .unwrap_or(window.len());
+        let span = window[tight - 1].range.end - start;
+        if weight > best_key.0 || (weight == best_key.0 && span < best_key.1) {
+            (best, best_key) = (&window[..tight], (weight, span));
+        }
+    }
+    best
+}
+
+/// How far before its first match an excerpt may open, to show the start of the sentence or some context.
+const EXCERPT_LEAD_BYTES: usize = 48;
+
+/// `text` around `window`, about `max` bytes, HTML-escaped, matches marked, "…" where the text was cut.
+fn excerpt(text: &str, window: &[Match], max: usize) -> String {
+    let (first, last) = match (window.first(), window.last()) {
+        (Some(f), Some(l)) => (f.range.start, l.range.end),
+        _ => return String::new(),
+    };
+    let mut start = floor_boundary(text, first.saturating_sub(EXCERPT_LEAD_BYTES));
+    let lead = &text[start..first];
+    if let Some(stop) = lead.rfind(['.', '\n', ';', ':', '!', '?']) {
+        start += stop + 1;
+    } else if start > 0
+        && let Some(space) = lead.find(char::is_whitespace)
+    {
+        start += space + 1;
+    }
+    let mut end = floor_boundary(text, (start + max).max(last).min(text.len()));
+    if end < text.len()
+        && let Some(space) = text[last..end].rfind(char::is_whitespace)
+    {
+        end = last + space;
+    }
+    let slice = &text[start..end];
+    let trimmed_start = start + (slice.len() - slice.trim_start().len());
+    let trimmed_end = end - (slice.len() - slice.trim_end().len());
+    let ranges: Vec<_> = window
+        .iter()
+        .map(|m| m.range.start - trimmed_start..m.range.end - trimmed_start)
+        .collect();
+    let mut html = String::new();
+    if trimmed_start > 0 {
+        html.push('…');
+    }
+    html.push_str(&mark(&text[trimmed_start..trimmed_end], &ranges));
+    if trimmed_end < text.len() {
+        html.push('…');
+    }
+    html
+}
+
+/// The largest character boundary of `text` at or before `i`.
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// At most the first `max` bytes of `text`, cut at a character boundary.

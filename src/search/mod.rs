@@ -12,6 +12,7 @@
 //! [`dossiers`] is a second index, for staff searching dossiers, built on the same analyzers, query parsing and
 //! highlighting.
 
+mod any_of;
 mod collect;
 pub mod dossiers;
 mod highlight;

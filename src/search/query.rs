@@ -288,47 +288,76 @@ fn fold_word(folder: &mut TextAnalyzer, word: &str) -> String {
     }
 }
 
-fn term(t: Term) -> Box<dyn Query> {
+pub(crate) fn term(t: Term) -> Box<dyn Query> {
     Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs))
 }
 
-fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+pub(crate) fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(query, boost))
 }
 
-/// A term alternative on the name (weighted) and the text.
+/// What an alternative of a word is for, in an index whose text also holds the name (the dossier index, which
+/// matches on `Match` alternatives and only scores the others).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// It can match a document no other alternative matches: the folded or Telex word, or a typo, in the text; a
+    /// completion of a name; a code.
+    Match,
+    /// It only ever matches documents a `Match` alternative matches too (the name is in the text, the exact
+    /// spelling folds to the folded word): it adds to the score.
+    Rank,
+}
+
+/// A term alternative on the name (weighted; ranking only) and the text (with `text_role`).
 fn on_name_and_text(
-    out: &mut Vec<(Occur, Box<dyn Query>)>,
-    name: Field,
-    text: Field,
+    out: &mut Vec<(Role, Box<dyn Query>)>,
+    (name, text): (Field, Field),
+    text_role: Role,
     weight: f32,
     make: impl Fn(Field) -> Box<dyn Query>,
 ) {
-    for (field, boost) in [(name, NAME_WEIGHT * weight), (text, weight)] {
-        out.push((Occur::Should, boosted(make(field), boost)));
-    }
+    out.push((Role::Rank, boosted(make(name), NAME_WEIGHT * weight)));
+    out.push((text_role, boosted(make(text), weight)));
 }
 
 /// All the ways one word may match: a document matches the word if any alternative matches.
 fn word_query(fields: &QueryFields<'_>, word: &Word, loose: bool) -> Box<dyn Query> {
-    let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let alternatives = word_alternatives(fields, word, loose);
+    let alternatives = alternatives.into_iter().map(|(_, q)| (Occur::Should, q));
+    Box::new(BooleanQuery::new(alternatives.collect()))
+}
+
+/// The alternatives of one word with their roles, in a fixed order (the order of a score's sum).
+pub(crate) fn word_alternatives(
+    fields: &QueryFields<'_>,
+    word: &Word,
+    loose: bool,
+) -> Vec<(Role, Box<dyn Query>)> {
+    let mut alts: Vec<(Role, Box<dyn Query>)> = Vec::new();
     let folded = |field| term(Term::from_field_text(field, &word.folded));
-    on_name_and_text(&mut alts, fields.name, fields.text, 1.0, folded);
-    let exact = |field| term(Term::from_field_text(field, &word.exact));
     on_name_and_text(
         &mut alts,
-        fields.name_exact,
-        fields.text_exact,
-        EXACT_WEIGHT,
-        exact,
+        (fields.name, fields.text),
+        Role::Match,
+        1.0,
+        folded,
     );
+    let exact = |field| term(Term::from_field_text(field, &word.exact));
+    let exact_fields = (fields.name_exact, fields.text_exact);
+    on_name_and_text(&mut alts, exact_fields, Role::Rank, EXACT_WEIGHT, exact);
     if let Some(code_text) = fields.code_text {
         let code = term(Term::from_field_text(code_text, &word.folded));
-        alts.push((Occur::Should, boosted(code, NAME_WEIGHT)));
+        alts.push((Role::Match, boosted(code, NAME_WEIGHT)));
     }
     if let Some(telex) = &word.telex {
         let decoded = |field| term(Term::from_field_text(field, telex));
-        on_name_and_text(&mut alts, fields.name, fields.text, TELEX_WEIGHT, decoded);
+        on_name_and_text(
+            &mut alts,
+            (fields.name, fields.text),
+            Role::Match,
+            TELEX_WEIGHT,
+            decoded,
+        );
     }
     if loose {
         let typo = |field| -> Box<dyn Query> {
@@ -337,10 +366,10 @@ fn word_query(fields: &QueryFields<'_>, word: &Word, loose: bool) -> Box<dyn Que
         };
         if word.typo_in_name {
             let name = boosted(typo(fields.name), NAME_WEIGHT * FUZZY_SCORE);
-            alts.push((Occur::Should, name));
+            alts.push((Role::Rank, name));
         }
         if word.typo_in_text {
-            alts.push((Occur::Should, boosted(typo(fields.text), FUZZY_SCORE)));
+            alts.push((Role::Match, boosted(typo(fields.text), FUZZY_SCORE)));
         }
     }
     // The word being typed completes against names (and codes) only: a short prefix such as "th" expands to a
@@ -350,14 +379,14 @@ fn word_query(fields: &QueryFields<'_>, word: &Word, loose: bool) -> Box<dyn Que
         let candidates = std::iter::once(&word.folded).chain(word.telex.as_ref());
         for prefix in candidates.filter(|p| p.chars().count() >= PREFIX_MIN_CHARS) {
             let name = prefix_query(fields.name, prefix);
-            alts.push((Occur::Should, boosted(name, NAME_WEIGHT * PREFIX_SCORE)));
+            alts.push((Role::Match, boosted(name, NAME_WEIGHT * PREFIX_SCORE)));
             if let Some(code_text) = fields.code_text {
                 let code = prefix_query(code_text, prefix);
-                alts.push((Occur::Should, boosted(code, NAME_WEIGHT * PREFIX_SCORE)));
+                alts.push((Role::Match, boosted(code, NAME_WEIGHT * PREFIX_SCORE)));
             }
         }
     }
-    Box::new(BooleanQuery::new(alts))
+    alts
 }
 
 /// Terms starting with `prefix`: a distance-0 prefix automaton, whose builder tantivy caches (a regex would be

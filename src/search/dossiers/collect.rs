@@ -1,36 +1,34 @@
-//! Search layer: one pass over the dossiers a query matched, counting them and keeping the first `keep` in page
-//! order: by relevance, or newest first when listing. Ties go to the newer dossier, then the larger id, so pages
-//! are stable and never depend on how segments happen to be merged.
+//! Search layer: evaluating one query over the dossier index: counting its matches and keeping the first `keep`
+//! in page order, by relevance or newest first. Ties go to the newer dossier, then the larger id, so pages are
+//! stable whatever the segments.
 //!
-//! Everything comes from fast fields (the id and the listing time), so no stored document is read here; the page
-//! reads the stored documents of its hits only, for their snippets.
+//! Two limits keep the cost of a search bounded however common the words typed:
+//!
+//! - only the first [`Limits::rank`] matches are scored (scoring seeks every ranking alternative for a dossier);
+//!   a query matching more is listed newest first instead;
+//! - counting stops at [`Limits::count`]: a total beyond it is reported as "at least" (no page beyond it can be
+//!   asked for anyway). The newest matches of such a query are then found in windows of time going back from the
+//!   newest dossier, each a fast-field range intersected with the query, until one holds a page.
+//!
+//! Matches are read from fast fields (id, listing time); no stored document is read here.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::ops::Bound;
 
-use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, RangeQuery};
+use tantivy::{DocAddress, DocId, Score, Searcher, TERMINATED, Term};
 
-/// How the page is ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Order {
-    /// By relevance (the text query is not empty), newer first on equal scores.
-    Score,
-    /// Newest first by received (else submitted) time.
-    Newest,
+use super::schema::Fields;
+
+/// See the module documentation.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub rank: usize,
+    pub count: usize,
 }
 
-/// Counts the matches and keeps the best `keep`.
-pub(crate) struct DossierCollector {
-    pub keep: usize,
-    pub order: Order,
-    /// Fast-field names of the id and the listing time.
-    pub id: &'static str,
-    pub listed_at: &'static str,
-}
-
-/// One hit kept for the page.
+/// One hit kept for the page; `score` is 0 when the evaluation was not ranked.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Candidate {
     pub id: i64,
@@ -38,31 +36,76 @@ pub(crate) struct Candidate {
     pub address: DocAddress,
 }
 
-/// Page order: larger keys first.
-type Key = (u64, i64, i64);
-
+/// What one query found.
 #[derive(Debug, Default)]
-pub(crate) struct DossierFruit {
-    pub total: usize,
-    /// The first `keep` hits in page order.
+pub(crate) struct Evaluation {
+    /// Matches, at most `Limits::count`.
+    pub count: usize,
+    /// Whether `count` is every match (not stopped at the limit).
+    pub exact: bool,
+    /// The first `keep` in page order.
     pub top: Vec<Candidate>,
 }
 
-/// What one segment found: its count and its best hits with their keys.
-pub(crate) struct SegmentFruit {
-    total: usize,
-    top: Vec<(Key, Candidate)>,
+/// Page order, larger first: (score rank or 0, listing time, id).
+type Key = (u64, i64, i64);
+
+/// The best `keep` entries seen. Candidates are buffered and cut back to `keep` when the buffer doubles, with a
+/// threshold below which nothing enters: amortised constant time per match, where a heap would sift for every
+/// newer dossier of a listing (documents come in index order, which is mostly time order).
+struct Best {
+    keep: usize,
+    buffer: Vec<(Key, DocAddress)>,
+    threshold: Option<Key>,
 }
 
-pub(crate) struct SegmentDossiers {
-    segment: SegmentOrdinal,
-    order: Order,
-    keep: usize,
-    ids: Column<i64>,
-    listed_at: Column<i64>,
-    total: usize,
-    /// Min-heap of the best `keep`: worst on top.
-    heap: BinaryHeap<Reverse<(Key, DocId)>>,
+impl Best {
+    fn new(keep: usize) -> Self {
+        Best {
+            keep,
+            buffer: Vec::new(),
+            threshold: None,
+        }
+    }
+
+    /// Whether an entry starting with `(primary, listed)` could enter (the id, read only when needed, decides
+    /// the rest).
+    fn may_enter(&self, primary: u64, listed: i64) -> bool {
+        self.keep > 0
+            && self
+                .threshold
+                .is_none_or(|t| (primary, listed) >= (t.0, t.1))
+    }
+
+    fn offer(&mut self, key: Key, address: DocAddress) {
+        if self.threshold.is_some_and(|t| key <= t) {
+            return;
+        }
+        self.buffer.push((key, address));
+        if self.buffer.len() >= 2 * self.keep.max(32) {
+            self.cut();
+        }
+    }
+
+    fn cut(&mut self) {
+        if self.buffer.len() > self.keep {
+            self.buffer
+                .select_nth_unstable_by_key(self.keep, |(key, _)| Reverse(*key));
+            self.buffer.truncate(self.keep);
+            self.threshold = self.buffer.iter().map(|(key, _)| *key).min();
+        }
+    }
+
+    fn into_sorted(mut self, scored: bool) -> Vec<Candidate> {
+        self.buffer.sort_unstable_by_key(|(key, _)| Reverse(*key));
+        self.buffer.truncate(self.keep);
+        let candidate = |(key, address): (Key, DocAddress)| Candidate {
+            id: key.2,
+            score: if scored { rank_score(key.0) } else { 0.0 },
+            address,
+        };
+        self.buffer.into_iter().map(candidate).collect()
+    }
 }
 
 /// Maps a score to a `u64` with the same order (the usual float-bits trick, negatives included).
@@ -75,102 +118,6 @@ fn score_rank(score: Score) -> u64 {
     })
 }
 
-impl Collector for DossierCollector {
-    type Fruit = DossierFruit;
-    type Child = SegmentDossiers;
-
-    fn for_segment(
-        &self,
-        segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentDossiers> {
-        Ok(SegmentDossiers {
-            segment,
-            order: self.order,
-            keep: self.keep,
-            ids: reader.fast_fields().i64(self.id)?,
-            listed_at: reader.fast_fields().i64(self.listed_at)?,
-            total: 0,
-            heap: BinaryHeap::with_capacity(self.keep.min(1024) + 1),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        self.order == Order::Score
-    }
-
-    fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<DossierFruit> {
-        let mut total = 0;
-        let mut all: Vec<(Key, Candidate)> = Vec::new();
-        for fruit in fruits {
-            total += fruit.total;
-            all.extend(fruit.top);
-        }
-        all.sort_by_key(|(key, _)| Reverse(*key));
-        all.truncate(self.keep);
-        Ok(DossierFruit {
-            total,
-            top: all.into_iter().map(|(_, c)| c).collect(),
-        })
-    }
-}
-
-impl SegmentCollector for SegmentDossiers {
-    type Fruit = SegmentFruit;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        self.total += 1;
-        if self.keep == 0 {
-            return;
-        }
-        let primary = match self.order {
-            Order::Score => score_rank(score),
-            Order::Newest => 0,
-        };
-        let listed = self.listed_at.first(doc).unwrap_or(i64::MIN);
-        // The id is read only when it can decide: most hits of a large result lose on score or time alone.
-        if self.heap.len() >= self.keep
-            && let Some(worst) = self.heap.peek()
-            && (primary, listed) < (worst.0.0.0, worst.0.0.1)
-        {
-            return;
-        }
-        let id = self.ids.first(doc).unwrap_or(i64::MIN);
-        let entry = ((primary, listed, id), doc);
-        if self.heap.len() < self.keep {
-            self.heap.push(Reverse(entry));
-        } else if let Some(mut worst) = self.heap.peek_mut()
-            && entry.0 > worst.0.0
-        {
-            *worst = Reverse(entry);
-        }
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        let segment = self.segment;
-        let top = self
-            .heap
-            .into_iter()
-            .map(|Reverse((key, doc))| {
-                let score = match self.order {
-                    Order::Score => rank_score(key.0),
-                    Order::Newest => 0.0,
-                };
-                let candidate = Candidate {
-                    id: key.2,
-                    score,
-                    address: DocAddress::new(segment, doc),
-                };
-                (key, candidate)
-            })
-            .collect();
-        SegmentFruit {
-            total: self.total,
-            top,
-        }
-    }
-}
-
 fn rank_score(rank: u64) -> Score {
     let bits = rank as u32;
     Score::from_bits(if bits & 0x8000_0000 != 0 {
@@ -178,4 +125,117 @@ fn rank_score(rank: u64) -> Score {
     } else {
         !bits
     })
+}
+
+/// Counts `query`'s matches (up to `limits.count`) and keeps the first `keep`: by score when `scored` and the
+/// matches are within `limits.rank`, else newest first.
+pub(crate) fn evaluate(
+    searcher: &Searcher,
+    fields: &Fields,
+    query: &dyn Query,
+    scored: bool,
+    keep: usize,
+    limits: Limits,
+) -> tantivy::Result<Evaluation> {
+    let enable = match scored {
+        true => EnableScoring::enabled_from_searcher(searcher),
+        false => EnableScoring::disabled_from_searcher(searcher),
+    };
+    let weight = query.weight(enable)?;
+    let (mut by_score, mut newest) = (Best::new(keep), Best::new(keep));
+    let (mut count, mut exact) = (0, true);
+    'segments: for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
+        let (ids, listed_at) = columns(reader, fields)?;
+        let alive = reader.alive_bitset();
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                if count == limits.count {
+                    exact = false;
+                    break 'segments;
+                }
+                count += 1;
+                let address = DocAddress::new(ordinal as u32, doc);
+                let listed = listed_at.first(doc).unwrap_or(i64::MIN);
+                if newest.may_enter(0, listed) {
+                    newest.offer((0, listed, id(&ids, doc)), address);
+                }
+                if scored && count <= limits.rank {
+                    let rank = score_rank(scorer.score());
+                    if by_score.may_enter(rank, listed) {
+                        by_score.offer((rank, listed, id(&ids, doc)), address);
+                    }
+                }
+            }
+            doc = scorer.advance();
+        }
+    }
+    let top = if scored && exact && count <= limits.rank {
+        by_score.into_sorted(true)
+    } else if exact {
+        newest.into_sorted(false)
+    } else {
+        newest_in_windows(searcher, fields, query, keep)?
+    };
+    Ok(Evaluation { count, exact, top })
+}
+
+fn columns(
+    reader: &tantivy::SegmentReader,
+    fields: &Fields,
+) -> tantivy::Result<(Column<i64>, Column<i64>)> {
+    let fast = reader.fast_fields();
+    let name = |field| reader.schema().get_field_name(field).to_owned();
+    Ok((
+        fast.i64(&name(fields.id))?,
+        fast.i64(&name(fields.listed_at))?,
+    ))
+}
+
+fn id(ids: &Column<i64>, doc: DocId) -> i64 {
+    ids.first(doc).unwrap_or(i64::MIN)
+}
+
+/// Windows of time before the newest dossier, each four times the last: three days, then about two weeks, two
+/// months, eight months, three years; then everything.
+const FIRST_WINDOW_SECONDS: i64 = 3 * 86_400;
+const WINDOW_GROWTH: i64 = 4;
+const WINDOWS: u32 = 5;
+
+/// The `keep` newest matches of `query`: the first window of time (going back from the newest dossier) holding
+/// at least `keep` matches has them all, since every match outside it is older.
+fn newest_in_windows(
+    searcher: &Searcher,
+    fields: &Fields,
+    query: &dyn Query,
+    keep: usize,
+) -> tantivy::Result<Vec<Candidate>> {
+    if keep == 0 {
+        return Ok(Vec::new());
+    }
+    let mut newest = i64::MIN;
+    for reader in searcher.segment_readers() {
+        if reader.num_docs() > 0 {
+            newest = newest.max(columns(reader, fields)?.1.max_value());
+        }
+    }
+    let unlimited = Limits {
+        rank: 0,
+        count: usize::MAX,
+    };
+    for step in 0..WINDOWS {
+        let span = FIRST_WINDOW_SECONDS.saturating_mul(WINDOW_GROWTH.pow(step));
+        let since = Term::from_field_i64(fields.listed_at, newest.saturating_sub(span));
+        let window = RangeQuery::new(Bound::Included(since), Bound::Unbounded);
+        let within = BooleanQuery::new(vec![
+            (Occur::Must, query.box_clone()),
+            (Occur::Must, Box::new(window)),
+        ]);
+        let found = evaluate(searcher, fields, &within, false, keep, unlimited)?;
+        if found.count >= keep {
+            return Ok(found.top);
+        }
+    }
+    Ok(evaluate(searcher, fields, query, false, keep, unlimited)?.top)
 }

@@ -139,7 +139,8 @@ impl DossierQuery {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DossierHit {
     pub id: i64,
-    /// Relevance; 0 when listing newest first.
+    /// Relevance; 0 when listed newest first: a listing, or a text matching too many dossiers to rank (more
+    /// than a few thousand: "giấy chứng nhận", "xác nhận").
     pub score: f32,
     /// The best matching fragment, HTML-escaped, matches in `<mark>…</mark>`; "" when there is none (listing, or a
     /// dossier found by its code or ID number).
@@ -165,7 +166,10 @@ pub enum SnippetSource {
 /// One page of dossiers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DossierResults {
-    /// Dossiers matching the text and every filter, over all pages.
+    /// Dossiers matching the text and every filter, over all pages; counting stops past the deepest page that can
+    /// be asked for ([`MAX_OFFSET`](super::MAX_OFFSET) + [`MAX_LIMIT`](super::MAX_LIMIT)), when `total_exact`
+    /// is false and `total` means "at least".
     pub total: usize,
+    pub total_exact: bool,
     pub hits: Vec<DossierHit>,
 }

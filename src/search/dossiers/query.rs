@@ -1,51 +1,119 @@
-//! Search layer: a [`DossierQuery`] as one tantivy query: the parsed text (shared with the catalogue), completion
-//! of a dossier code, and the filters as required, unscored clauses.
+//! Search layer: a [`DossierQuery`] as tantivy queries, in tiers.
 //!
-//! Filters are query clauses rather than checks in the collector: tantivy intersects required clauses by
-//! advancing the sparsest one and seeking the others, so a selective filter (a unit, an assignee, the running
-//! clocks, a period) also cuts the cost of scoring the text, and a listing with filters never walks the whole
-//! index.
+//! What an officer types is matched word by word as in the catalogue (accents, one typo, Telex, the word being
+//! typed), but the dossiers holding every word are far too many to rank all of them once a million dossiers
+//! share an everyday vocabulary: a six-word sentence of administrative prose has all its words in one dossier in
+//! twenty. So the results come in tiers, each ranked on its own:
+//!
+//! 1. `keys`: the dossier whose code or applicant ID number is exactly the query, or whose code starts with it;
+//! 2. `phrase`: dossiers holding the words as typed, next to each other (every pair of consecutive words is a term
+//!    of the `pairs` field): the sentence copied from a document, the full name of an applicant;
+//! 3. `all`: every dossier holding every word, which also gives the total.
+//!
+//! Within a tier the score adds the catalogue's alternatives: a match in the applicant's name weighs three times,
+//! the exact accented spelling adds to the folded one (`rank`, scored only for the dossiers a tier matched).
+//! Filters are required, unscored clauses of every tier: tantivy intersects them by advancing the sparsest, so a
+//! selective filter (a unit, an assignee, the running clocks, a period) also cuts the cost of the text.
 
 use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery,
+    Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
-use super::schema::Fields;
+use super::schema::{Fields, pair};
 use super::{DossierQuery, Visibility};
 use crate::domain::text::nfc;
-use crate::search::query::{Mode, ParsedQuery};
+use crate::search::any_of::AnyOf;
+use crate::search::query::{ParsedQuery, Role, Word, boosted, term, word_alternatives};
 
-/// A dossier completed from the start of its code ranks above words found in texts, below the code typed whole
-/// (which the parser's key clause weighs 100).
+/// The dossier whose code or ID number is typed whole goes first whatever else matches.
+const KEY_WEIGHT: f32 = 100.0;
+/// A dossier completed from the start of its code ranks below one typed whole.
 const CODE_PREFIX_WEIGHT: f32 = 10.0;
 /// A code is completed only once its day ("YYMMDD") is typed: a shorter prefix ("000.00.19.H40-") would match
 /// every dossier of the agency, one term each, which costs far more than it helps.
 const CODE_DAY_DIGITS: usize = 6;
+/// The applicant's name as typed (words adjacent, in order), on top of its words.
+const NAME_PHRASE_WEIGHT: f32 = 3.0;
 
-/// The query for the text part, or `None` when the text holds no word (the caller lists instead).
-pub(crate) fn text_query(
-    fields: &Fields,
-    parsed: &ParsedQuery,
-    mode: Mode,
-) -> Option<Box<dyn Query>> {
-    let main = parsed.build(&fields.query(), mode)?;
-    let Some(prefix) = parsed.code.as_deref().filter(|c| completes_code(c)) else {
-        return Some(main);
+/// The tiers of a text query (see the module documentation), before filters.
+pub(crate) struct TextQueries {
+    pub keys: Option<Box<dyn Query>>,
+    pub phrase: Option<Box<dyn Query>>,
+    pub all: Box<dyn Query>,
+    /// Alternatives that only add to the score of a dossier a tier matched.
+    pub rank: Option<Box<dyn Query>>,
+}
+
+/// The tiers for `parsed`, or `None` when the text holds no word (the caller lists instead).
+pub(crate) fn text_queries(fields: &Fields, parsed: &ParsedQuery) -> Option<TextQueries> {
+    if parsed.is_empty() {
+        return None;
+    }
+    let query_fields = fields.query();
+    let mut required: Vec<Box<dyn Query>> = Vec::new();
+    let mut rank: Vec<Box<dyn Query>> = Vec::new();
+    let mut split = |word: &Word, loose: bool| -> Box<dyn Query> {
+        let mut matching = Vec::new();
+        for (role, alternative) in word_alternatives(&query_fields, word, loose) {
+            match role {
+                Role::Match => matching.push(alternative),
+                Role::Rank => rank.push(alternative),
+            }
+        }
+        Box::new(AnyOf::new(matching))
     };
-    let term = Term::from_field_text(fields.code_key, prefix);
-    let completion: Box<dyn Query> = Box::new(BoostQuery::new(
-        Box::new(FuzzyTermQuery::new_prefix(term, 0, false)),
-        CODE_PREFIX_WEIGHT,
-    ));
-    Some(Box::new(BooleanQuery::new(vec![
-        (Occur::Should, main),
-        (Occur::Should, completion),
-    ])))
+    for word in &parsed.words {
+        required.push(split(word, true));
+    }
+    // Quoted phrases: their words without typos or completion, and their pairs, in every tier.
+    for phrase in &parsed.phrases {
+        for word in phrase {
+            required.push(split(word, false));
+        }
+        required.extend(pairs(fields.pairs, phrase, false));
+    }
+    let words = all_of(required);
+    let pairs = pairs(fields.pairs, &parsed.words, true);
+    let phrase = (!pairs.is_empty()).then(|| {
+        let mut clauses = vec![words.box_clone()];
+        clauses.extend(pairs);
+        all_of(clauses)
+    });
+    if parsed.words.len() > 1 {
+        rank.push(name_phrase(fields.name, &parsed.words));
+    }
+    let keys = parsed.code.as_deref().map(|code| keys(fields, code));
+    let all = match &keys {
+        Some(keys) => Box::new(AnyOf::new(vec![keys.box_clone(), words])),
+        None => words,
+    };
+    let rank = (!rank.is_empty()).then(|| -> Box<dyn Query> { Box::new(AnyOf::new(rank)) });
+    Some(TextQueries {
+        keys,
+        phrase,
+        all,
+        rank,
+    })
+}
+
+/// The dossier whose code (or its tail) or ID number is `code`, and those whose code starts with it.
+fn keys(fields: &Fields, code: &str) -> Box<dyn Query> {
+    let mut keys: Vec<Box<dyn Query>> = fields
+        .keys
+        .iter()
+        .map(|&key| boosted(term(Term::from_field_text(key, code)), KEY_WEIGHT))
+        .collect();
+    if completes_code(code) {
+        let prefix = Term::from_field_text(fields.code_key, code);
+        let completion = Box::new(FuzzyTermQuery::new_prefix(prefix, 0, false));
+        keys.push(boosted(completion, CODE_PREFIX_WEIGHT));
+    }
+    Box::new(AnyOf::new(keys))
 }
 
 /// Whether a typed token is the start of a code up to its day at least: one dash-separated part is six digits
@@ -61,22 +129,80 @@ pub(crate) fn completes_code(token: &str) -> bool {
     })
 }
 
+/// One required clause per pair of consecutive words, each any of the pair's spellings (folded or Telex); a pair
+/// ending with the word still being typed matches any pair it starts (a prefix of the pairs' dictionary, cheap
+/// however large it is). With `loose`, pairs touching a word sought with typos are left out: such a word has no
+/// spelling the pair could be made of.
+fn pairs(field: Field, words: &[Word], loose: bool) -> Vec<Box<dyn Query>> {
+    let spellings = |w: &Word| -> Vec<String> {
+        std::iter::once(w.folded.clone())
+            .chain(w.telex.clone())
+            .collect()
+    };
+    words
+        .windows(2)
+        .filter(|w| !loose || !(w[0].typo_in_text || w[1].typo_in_text))
+        .map(|w| -> Box<dyn Query> {
+            let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+            for first in spellings(&w[0]) {
+                for second in spellings(&w[1]) {
+                    let t = Term::from_field_text(field, &pair(&first, &second));
+                    alternatives.push(match loose && w[1].prefix {
+                        true => Box::new(FuzzyTermQuery::new_prefix(t, 0, false)),
+                        false => Box::new(TermQuery::new(t, IndexRecordOption::Basic)),
+                    });
+                }
+            }
+            Box::new(ConstScoreQuery::new(
+                Box::new(AnyOf::new(alternatives)),
+                0.0,
+            ))
+        })
+        .collect()
+}
+
+/// The free words as a phrase in the applicant's name; the word being typed completes it.
+fn name_phrase(field: Field, words: &[Word]) -> Box<dyn Query> {
+    let terms: Vec<Term> = words
+        .iter()
+        .map(|w| Term::from_field_text(field, &w.folded))
+        .collect();
+    let phrase: Box<dyn Query> = match words.last() {
+        Some(last) if last.prefix => Box::new(PhrasePrefixQuery::new(terms)),
+        _ => Box::new(PhraseQuery::new(terms)),
+    };
+    boosted(phrase, NAME_PHRASE_WEIGHT)
+}
+
+fn all_of(mut clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if clauses.len() == 1
+        && let Some(only) = clauses.pop()
+    {
+        return only;
+    }
+    Box::new(BooleanQuery::new(
+        clauses.into_iter().map(|c| (Occur::Must, c)).collect(),
+    ))
+}
+
 /// Every filter of `q` as a required clause scoring nothing, the visibility included.
 pub(crate) fn filter_clauses(fields: &Fields, q: &DossierQuery) -> Vec<Box<dyn Query>> {
     let mut filters: Vec<Box<dyn Query>> = Vec::new();
+    let basic =
+        |t: Term| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
     if !q.statuses.is_empty() {
         let statuses = q
             .statuses
             .iter()
-            .map(|&s| term(Term::from_field_u64(fields.status, u64::from(s))));
-        filters.push(any_of(statuses.collect()));
+            .map(|&s| basic(Term::from_field_u64(fields.status, u64::from(s))));
+        filters.push(Box::new(AnyOf::new(statuses.collect())));
     }
     // An empty unit is "any unit" (a form's blank choice), not "held by no unit".
     if let Some(unit) = q.unit.as_deref().filter(|u| !u.trim().is_empty()) {
-        filters.push(unit_term(fields.unit, unit));
+        filters.push(basic(Term::from_field_text(fields.unit, &nfc(unit.trim()))));
     }
     if let Some(channel) = q.channel {
-        filters.push(term(Term::from_field_u64(
+        filters.push(basic(Term::from_field_u64(
             fields.channel,
             u64::from(channel),
         )));
@@ -93,12 +219,9 @@ pub(crate) fn filter_clauses(fields: &Fields, q: &DossierQuery) -> Vec<Box<dyn Q
         )));
     }
     if let Some(now) = q.overdue_at {
-        filters.push(term(Term::from_field_bool(fields.running, true)));
-        let before_now = RangeQuery::new(
-            Bound::Unbounded,
-            Bound::Excluded(Term::from_field_i64(fields.due_at, now)),
-        );
-        filters.push(Box::new(before_now));
+        filters.push(basic(Term::from_field_bool(fields.running, true)));
+        let before = Bound::Excluded(Term::from_field_i64(fields.due_at, now));
+        filters.push(Box::new(RangeQuery::new(Bound::Unbounded, before)));
     }
     if let Visibility::Limited {
         unit,
@@ -106,14 +229,15 @@ pub(crate) fn filter_clauses(fields: &Fields, q: &DossierQuery) -> Vec<Box<dyn Q
         closed_too,
     } = &q.visibility
     {
-        let mut visible = vec![term(Term::from_field_i64(fields.assignee, *staff_id))];
+        let mut visible = vec![basic(Term::from_field_i64(fields.assignee, *staff_id))];
         if let Some(unit) = unit.as_deref().filter(|u| !u.trim().is_empty()) {
-            visible.push(unit_term(fields.unit, unit));
+            visible.push(basic(Term::from_field_text(fields.unit, &nfc(unit.trim()))));
         }
         if *closed_too {
-            visible.push(term(Term::from_field_bool(fields.active, false)));
+            visible.push(basic(Term::from_field_bool(fields.active, false)));
         }
-        filters.push(any_of(visible));
+        // Sought by the intersection rather than walked: see `any_of.rs`.
+        filters.push(Box::new(AnyOf::new(visible)));
     }
     filters
         .into_iter()
@@ -121,39 +245,27 @@ pub(crate) fn filter_clauses(fields: &Fields, q: &DossierQuery) -> Vec<Box<dyn Q
         .collect()
 }
 
-/// The text query (or everything) restricted by the filters.
-pub(crate) fn restricted(
-    text: Option<Box<dyn Query>>,
+/// `base` (everything when `None`) restricted by `filters`, with `rank` adding to the score when given.
+pub(crate) fn combine(
+    base: Option<&dyn Query>,
     filters: &[Box<dyn Query>],
+    rank: Option<&dyn Query>,
 ) -> Box<dyn Query> {
-    if filters.is_empty() {
-        return text.unwrap_or_else(|| Box::new(AllQuery));
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = base
+        .into_iter()
+        .chain(filters.iter().map(|f| &**f))
+        .map(|q| (Occur::Must, q.box_clone()))
+        .collect();
+    if clauses.is_empty() {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
     }
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-        text.into_iter().map(|t| (Occur::Must, t)).collect();
-    clauses.extend(filters.iter().map(|f| (Occur::Must, f.box_clone())));
-    Box::new(BooleanQuery::new(clauses))
-}
-
-fn term(t: Term) -> Box<dyn Query> {
-    Box::new(TermQuery::new(t, IndexRecordOption::Basic))
-}
-
-/// Units are compared as indexed: NFC, trimmed (the raw tokenizer keeps case).
-fn unit_term(field: Field, unit: &str) -> Box<dyn Query> {
-    term(Term::from_field_text(field, &nfc(unit.trim())))
-}
-
-fn any_of(mut alternatives: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    if alternatives.len() == 1
-        && let Some(only) = alternatives.pop()
+    if let Some(rank) = rank {
+        clauses.push((Occur::Should, rank.box_clone()));
+    }
+    if clauses.len() == 1
+        && let Some((_, only)) = clauses.pop()
     {
         return only;
     }
-    Box::new(BooleanQuery::new(
-        alternatives
-            .into_iter()
-            .map(|a| (Occur::Should, a))
-            .collect(),
-    ))
+    Box::new(BooleanQuery::new(clauses))
 }

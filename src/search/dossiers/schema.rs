@@ -2,25 +2,34 @@
 //!
 //! Everything searchable goes into one folded `text` field (and its accented twin), the applicant's name included,
 //! so a query word must occur somewhere in the dossier; the name is indexed a second time on its own so that a
-//! match there weighs more. What only the snippets need is stored but not indexed, and only up to
-//! [`STORED_TEXT_BYTES`] per text; what only filters and ordering need is indexed or a fast field, never stored:
-//! stored text is most of the index, and the hits themselves are read from the `id` fast field.
+//! match there weighs more. Adjacency comes from `pairs`, each two consecutive folded words as one term, rather
+//! than from positions: a sentence's pairs are rare terms with short posting lists, so finding the dossiers that
+//! hold the sentence costs little even when each of its words is in half the index, while checking positions
+//! would read them for every dossier holding all the words. `text` therefore keeps no positions.
+//!
+//! What only the snippets need is stored but not indexed, and only up to [`STORED_TEXT_BYTES`] per text; what only
+//! filters and ordering need is indexed or a fast field, never stored: stored text is most of the index, and the
+//! hits themselves are read from the `id` fast field.
 
-use tantivy::TantivyDocument;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, NumericOptions, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions,
 };
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::{Index, TantivyDocument};
 
 use super::DossierEntry;
 use crate::domain::text::nfc;
 use crate::search::highlight::head;
 use crate::search::query::QueryFields;
-use crate::search::schema::{CODE, VI, VI_EXACT};
+use crate::search::schema::{CODE, VI, VI_EXACT, register_analyzers, vi_analyzer};
 
 /// Bump when the schema or an analyzer changes: `DossierIndex::open` then starts a fresh directory and reports
 /// `Freshness::Created`, which tells the caller to rebuild from SQLite.
 pub const DOSSIER_SCHEMA_VERSION: u32 = 1;
+
+/// Analyzer of the `pairs` field.
+pub(crate) const VI_PAIRS: &str = "vi_pairs";
 
 /// How much of each form and document text is stored for snippets. Snippets are cut from this head only: a match
 /// further into a long document still finds the dossier but cannot be shown (the snippet then comes from another
@@ -44,9 +53,11 @@ pub(crate) struct Fields {
     /// Applicant name, folded, with positions; stored for its snippet.
     pub name: Field,
     pub name_exact: Field,
-    /// Name, procedure code and name, form text, document file names and texts: folded, with positions.
+    /// Name, procedure code and name, form text, document file names and texts: folded, no positions.
     pub text: Field,
     pub text_exact: Field,
+    /// The same values as consecutive folded word pairs ("nghia vu", "vu dong", …), one term each.
+    pub pairs: Field,
     /// Stored only (snippets): procedure name, form text, and per document (in the same order) its id, file name
     /// and text.
     pub procedure: Field,
@@ -95,11 +106,12 @@ pub(crate) fn build() -> (Schema, Fields) {
         "name_exact",
         indexed(VI_EXACT, IndexRecordOption::WithFreqs),
     );
-    let text = sb.add_text_field("text", indexed(VI, positions));
+    let text = sb.add_text_field("text", indexed(VI, IndexRecordOption::WithFreqs));
     let text_exact = sb.add_text_field(
         "text_exact",
         indexed(VI_EXACT, IndexRecordOption::WithFreqs),
     );
+    let pairs = sb.add_text_field("pairs", indexed(VI_PAIRS, IndexRecordOption::Basic));
     let procedure = sb.add_text_field("procedure", STORED);
     let form = sb.add_text_field("form", STORED);
     let doc_id = sb.add_i64_field("doc_id", STORED);
@@ -123,6 +135,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         name_exact,
         text,
         text_exact,
+        pairs,
         procedure,
         form,
         doc_id,
@@ -147,6 +160,88 @@ fn indexed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
             .set_tokenizer(tokenizer)
             .set_index_option(record),
     )
+}
+
+/// Registers the catalogue's analyzers and the pair analyzer; tantivy keeps only their names in the index.
+pub(crate) fn register(index: &Index) {
+    register_analyzers(index);
+    index
+        .tokenizers()
+        .register(VI_PAIRS, TextAnalyzer::from(PairTokenizer::default()));
+}
+
+/// The term of two consecutive folded words, as [`PairTokenizer`] makes it.
+pub(crate) fn pair(first: &str, second: &str) -> String {
+    format!("{first} {second}")
+}
+
+/// Turns a text into its consecutive folded word pairs. Words are those of the `vi` analyzer, so a pair is made of
+/// exactly the terms a query's words fold to; each value of a field starts afresh, so no pair spans two texts.
+#[derive(Clone)]
+pub(crate) struct PairTokenizer {
+    words: TextAnalyzer,
+    pairs: Vec<Token>,
+}
+
+impl Default for PairTokenizer {
+    fn default() -> Self {
+        PairTokenizer {
+            words: vi_analyzer(),
+            pairs: Vec::new(),
+        }
+    }
+}
+
+impl Tokenizer for PairTokenizer {
+    type TokenStream<'a> = PairStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> PairStream<'a> {
+        self.pairs.clear();
+        let mut words = self.words.token_stream(text);
+        let mut previous: Option<Token> = None;
+        while let Some(word) = words.next() {
+            if let Some(first) = &previous {
+                self.pairs.push(Token {
+                    offset_from: first.offset_from,
+                    offset_to: word.offset_to,
+                    position: self.pairs.len(),
+                    text: pair(&first.text, &word.text),
+                    position_length: 1,
+                });
+            }
+            previous = Some(word.clone());
+        }
+        PairStream {
+            pairs: self.pairs.drain(..),
+            current: Token::default(),
+        }
+    }
+}
+
+/// The pairs of one text, already made.
+pub(crate) struct PairStream<'a> {
+    pairs: std::vec::Drain<'a, Token>,
+    current: Token,
+}
+
+impl TokenStream for PairStream<'_> {
+    fn advance(&mut self) -> bool {
+        match self.pairs.next() {
+            Some(token) => {
+                self.current = token;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.current
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.current
+    }
 }
 
 /// "000.00.19.H40-261129-0001" → "261129-0001": what an officer reads out of a receipt.
@@ -195,11 +290,11 @@ pub(crate) fn document(fields: &Fields, entry: &DossierEntry) -> TantivyDocument
         searchable.push(file_name);
         searchable.push(text);
     }
-    // Each value is its own run of positions, so a phrase never spans the end of one text and the start of
-    // the next.
+    // Each value is tokenized on its own, so no pair spans the end of one text and the start of the next.
     for value in searchable.iter().filter(|v| !v.is_empty()) {
         doc.add_text(fields.text, value);
         doc.add_text(fields.text_exact, value);
+        doc.add_text(fields.pairs, value);
     }
     doc.add_u64(fields.status, u64::from(entry.status));
     let unit = nfc(entry.unit.trim());

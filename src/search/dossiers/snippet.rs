@@ -12,8 +12,8 @@ use super::SnippetSource;
 use super::schema::Fields;
 use crate::search::highlight::{Fragment, Highlighter, Kind};
 
-/// About two lines of a result list, like the catalogue's text snippets.
-const SNIPPET_CHARS: usize = 180;
+/// About two lines of a result list (bytes: 120 to 220 Vietnamese letters).
+const SNIPPET_BYTES: usize = 220;
 
 /// `(snippet_html, source)` for one stored dossier; `("", None)` when no stored text shows a query word (a dossier
 /// found by its code or ID number, or by words beyond the stored head of a long document).
@@ -36,7 +36,7 @@ pub(crate) fn best(
     for ((document_id, file_name), text) in ids.zip(names).zip(texts) {
         // The file name is indexed with the text; it is shown only when the text itself shows nothing.
         let fragment = highlighter
-            .fragment(text, Kind::Text, Some(SNIPPET_CHARS))
+            .fragment(text, Kind::Text, Some(SNIPPET_BYTES))
             .or_else(|| highlighter.fragment(file_name, Kind::Text, None));
         let source = SnippetSource::Document {
             document_id,
@@ -46,7 +46,7 @@ pub(crate) fn best(
     }
     let form = first(doc, fields.form);
     offer(
-        highlighter.fragment(form, Kind::Text, Some(SNIPPET_CHARS)),
+        highlighter.fragment(form, Kind::Text, Some(SNIPPET_BYTES)),
         SnippetSource::Form,
     );
     let name = first(doc, fields.name);

@@ -1,133 +1,19 @@
-//! Search layer: unit tests of the dossier index, over eight dossiers of one district office written the way
-//! officers and citizens fill them in, with near-misses for each behaviour (Tân/Tấn, a name as applicant and as a
-//! mention, two documents of which one matches).
+//! Search layer: unit tests of the dossier index, mostly over the fixtures' eight dossiers.
 
 // Tests fail loudly on purpose; the lint guards request paths.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod fixtures;
+
+use self::fixtures::{DAY, NOW, SENTENCE, T0, TP, doc, dossier, fixtures};
+use super::collect::Limits;
 use super::index::open_version;
 use super::query::completes_code;
 use super::{
-    DOSSIER_SCHEMA_VERSION, DocumentText, DossierEntry, DossierIndex, DossierQuery, DossierResults,
+    DOSSIER_SCHEMA_VERSION, DossierEntry, DossierIndex, DossierQuery, DossierResults,
     SnippetSource, Visibility,
 };
 use crate::search::{Freshness, SearchIndex};
-
-/// 2026-11-29 00:00 UTC.
-const T0: i64 = 1_795_910_400;
-const DAY: i64 = 86_400;
-const NOW: i64 = T0 + 10 * DAY;
-
-const KTHT: &str = "H40.12.03";
-const TP: &str = "H40.12.01";
-
-const SENTENCE: &str = "Ủy ban nhân dân xã Tân Phước xác nhận hộ ông Lê Đình Khoa đã hoàn thành nghĩa vụ \
-                        đóng góp xây dựng đường liên thôn.";
-
-fn doc(document_id: i64, file_name: &str, text: &str) -> DocumentText {
-    DocumentText {
-        document_id,
-        file_name: file_name.to_owned(),
-        text: text.to_owned(),
-    }
-}
-
-/// An active dossier received `day` days after T0, its clock running with ten days to go.
-fn dossier(id: i64, day: i64, applicant: &str, procedure: &str) -> DossierEntry {
-    DossierEntry {
-        id,
-        code: format!(
-            "000.00.19.H40-2611{}-{id:04}",
-            if day < 1 { 29 } else { 30 }
-        ),
-        applicant_name: applicant.to_owned(),
-        applicant_id_number: format!("0380850{id:05}"),
-        procedure_code: format!("1.00{id}612"),
-        procedure_name: procedure.to_owned(),
-        form_text: String::new(),
-        documents: Vec::new(),
-        status: 4,
-        unit: KTHT.to_owned(),
-        assignee: Some(31),
-        channel: 1,
-        received_at: Some(T0 + day * DAY),
-        submitted_at: T0 + day * DAY - 3600,
-        due_at: Some(NOW + 10 * DAY),
-        running: true,
-        active: true,
-        archived: false,
-    }
-}
-
-fn fixtures() -> Vec<DossierEntry> {
-    let mut khoa = dossier(
-        1,
-        0,
-        "Lê Đình Khoa",
-        "Cấp giấy phép xây dựng đối với nhà ở riêng lẻ",
-    );
-    khoa.form_text =
-        "Địa chỉ công trình: thôn Phú Lâm, xã Tân Phước\nDiện tích xây dựng: 86 m2".to_owned();
-    khoa.documents = vec![
-        doc(
-            101,
-            "Đơn đề nghị cấp phép.pdf",
-            "Kính gửi Ủy ban nhân dân huyện. Tôi đề nghị được cấp giấy phép xây dựng nhà ở riêng lẻ tại thôn Phú Lâm.",
-        ),
-        doc(102, "Giấy xác nhận của xã.pdf", SENTENCE),
-    ];
-    let mut lan = dossier(2, 1, "Nguyễn Thị Lan", "Đăng ký khai sinh");
-    lan.documents = vec![doc(
-        201,
-        "Tờ khai.pdf",
-        "Tờ khai đăng ký khai sinh cho cháu Nguyễn Minh Anh, sinh tại Trạm y tế xã Tân Phước.",
-    )];
-    (lan.unit, lan.assignee, lan.channel, lan.status) = (TP.to_owned(), Some(21), 2, 2);
-    lan.due_at = Some(NOW - DAY);
-    let mut hung = dossier(3, 2, "Trần Văn Hùng", "Chứng thực bản sao từ bản chính");
-    (hung.unit, hung.assignee, hung.channel, hung.status) = (String::new(), Some(21), 3, 10);
-    (hung.active, hung.running, hung.due_at) = (false, false, None);
-    let mut hoa = dossier(
-        4,
-        3,
-        "Phạm Thị Hoa",
-        "Cấp giấy phép xây dựng đối với nhà ở riêng lẻ",
-    );
-    hoa.documents = vec![doc(
-        401,
-        "Biên bản.pdf",
-        "Biên bản họp thôn có ông Trần Văn Hùng làm chứng về ranh giới thửa đất.",
-    )];
-    hoa.assignee = Some(32);
-    hoa.due_at = Some(NOW - 2 * DAY);
-    let tan = dossier(5, 4, "Võ Minh Tân", "Đăng ký kết hôn");
-    let mut tan2 = dossier(6, 5, "Đỗ Văn Tấn", "Đăng ký kết hôn");
-    tan2.unit = TP.to_owned();
-    let mut online = dossier(7, 6, "Hoàng Thị Mai", "Đăng ký thường trú");
-    (
-        online.code,
-        online.received_at,
-        online.status,
-        online.channel,
-    ) = (String::new(), None, 1, 2);
-    (online.unit, online.assignee, online.running, online.due_at) =
-        (String::new(), None, false, None);
-    online.form_text = "Nơi thường trú mới: số 12 ngõ 5 phố Lý Thái Tổ".to_owned();
-    let mut archived = dossier(
-        8,
-        -30,
-        "Bùi Văn Nam",
-        "Cấp giấy phép xây dựng đối với nhà ở riêng lẻ",
-    );
-    (archived.unit, archived.assignee, archived.status) = (String::new(), Some(33), 10);
-    (
-        archived.active,
-        archived.running,
-        archived.archived,
-        archived.due_at,
-    ) = (false, false, true, None);
-    vec![khoa, lan, hung, hoa, tan, tan2, online, archived]
-}
 
 fn index_of(entries: &[DossierEntry]) -> DossierIndex {
     let index = DossierIndex::in_ram().expect("in-RAM index");
@@ -214,7 +100,36 @@ fn the_snippet_comes_from_the_document_that_matches_and_names_it() {
         "{}",
         hit.snippet_html
     );
+    // In a long document, the excerpt opens shortly before the words and closes at a word boundary.
+    let filler =
+        "Các bên cam kết thực hiện đúng quy định của pháp luật về đất đai và xây dựng. ".repeat(8);
+    let mut long = dossier(9, 0, "Trịnh Văn Bảo", "Cấp giấy phép xây dựng");
+    long.documents = vec![doc(
+        901,
+        "Xác nhận.pdf",
+        &format!("{filler}{SENTENCE} {filler}"),
+    )];
+    let index = index_of(&[long]);
+    let hit = &run(
+        &index,
+        &DossierQuery::text("nghia vu dong gop xay dung duong lien thon"),
+    )
+    .hits[0];
+    let html = &hit.snippet_html;
+    assert!(
+        html.starts_with("…hộ ông Lê Đình Khoa đã hoàn thành <mark>nghĩa</mark> <mark>vụ</mark>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<mark>liên</mark> <mark>thôn</mark>.") && html.ends_with('…'),
+        "{html}"
+    );
+    assert!(
+        !html.contains("<mark>xây</mark> <mark>dựng</mark>. Các"),
+        "the best window is the sentence: {html}"
+    );
     // The other document of the same dossier matches the other words.
+    let index = index_of(&fixtures());
     let results = run(&index, &DossierQuery::text("de nghi cap giay phep"));
     let hit = results.hits.iter().find(|h| h.id == 1).expect("dossier 1");
     assert!(
@@ -260,6 +175,72 @@ fn the_snippet_falls_back_to_the_form_the_applicant_or_the_procedure() {
         hit.snippet_html,
         "A &lt;<mark>Tân</mark>&gt; &amp; &quot;<mark>Phước</mark>&quot; xã"
     );
+}
+
+#[test]
+fn a_sentence_typed_in_order_ranks_above_dossiers_holding_its_words_apart() {
+    let mut entries = fixtures();
+    // Newer, and every word of the sentence more often, but never next to each other as typed.
+    let mut scattered = dossier(9, 8, "Đinh Văn Lực", "Đăng ký biến động đất đai");
+    scattered.documents = vec![doc(
+        901,
+        "Biên bản.pdf",
+        "Thôn liên kết đường xây dựng; dựng xây đóng góp nghĩa vụ; \
+        vụ nghĩa góp đóng thôn liên đường; đường dựng xây góp đóng liên vụ nghĩa thôn.",
+    )];
+    entries.push(scattered);
+    let index = index_of(&entries);
+    assert_eq!(
+        ids(&index, "nghia vu dong gop xay dung duong lien thon"),
+        [1, 9]
+    );
+    // Quoted, the words must be next to each other.
+    assert_eq!(ids(&index, "\"dong gop xay dung\""), [1]);
+}
+
+#[test]
+fn a_text_matching_more_than_can_be_ranked_is_listed_newest_first_and_counted_to_the_limit() {
+    let limits = Limits { rank: 5, count: 8 };
+    let index = DossierIndex::in_ram_with_limits(limits).expect("index");
+    let mut writer = index.writer().expect("writer");
+    for i in 1..=12 {
+        let mut e = dossier(i, i, "Nguyễn Văn An", "Đăng ký khai sinh");
+        e.form_text = format!("Hộ gia đình số {i}");
+        writer.upsert(&e).expect("upsert");
+    }
+    writer.commit().expect("commit");
+    let mut q = DossierQuery::text("ho gia dinh");
+    q.limit = 3;
+    let results = run(&index, &q);
+    assert_eq!((results.total, results.total_exact), (8, false));
+    assert_eq!(
+        results.hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+        [12, 11, 10]
+    );
+    assert!(
+        results
+            .hits
+            .iter()
+            .all(|h| h.score == 0.0 && !h.snippet_html.is_empty())
+    );
+    q.offset = 9;
+    assert_eq!(ids_of(&index, &q), [3, 2, 1], "pages go on past the count");
+    // Within the limits, the same words are ranked and counted exactly.
+    q = DossierQuery::text("ho gia dinh so 7");
+    let results = run(&index, &q);
+    assert_eq!(
+        (results.total, results.total_exact, results.hits[0].id),
+        (1, true, 7)
+    );
+    assert!(results.hits[0].score > 0.0);
+    let listed = run(&index, &listing(|q| (q.channel, q.limit) = (Some(1), 2)));
+    assert_eq!((listed.total, listed.total_exact), (8, false));
+    assert_eq!(
+        listed.hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+        [12, 11]
+    );
+    let everything = run(&index, &DossierQuery::default());
+    assert_eq!((everything.total, everything.total_exact), (12, true));
 }
 
 #[test]

@@ -49,6 +49,8 @@ pub struct FoundDossier {
 pub struct DossierSearchResult {
     /// Hits in the index passing the filters and the visibility rule (before the per-row re-check).
     pub total: usize,
+    /// False when counting stopped early and `total` means "at least" (a very common word).
+    pub total_exact: bool,
     pub items: Vec<FoundDossier>,
 }
 
@@ -121,6 +123,7 @@ pub async fn find(
         .collect();
     Ok(DossierSearchResult {
         total: results.total,
+        total_exact: results.total_exact,
         items,
     })
 }

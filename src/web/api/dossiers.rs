@@ -565,7 +565,9 @@ async fn search(
         })
         .collect();
     let next = (offset + limit < found.total).then(|| (offset + limit).to_string());
-    Ok(json!({"items": items, "total": found.total, "next_cursor": next}))
+    Ok(
+        json!({"items": items, "total": found.total, "total_exact": found.total_exact, "next_cursor": next}),
+    )
 }
 
 /// `GET /api/v1/lookup/{code}`: the public tier of Circular 01/2018 Art. 16: the code and how far it has come,

@@ -247,7 +247,9 @@ fn results(form: &SearchForm, found: &DossierSearchResult, now: OffsetDateTime) 
     let pages = found.total.div_ceil(PAGE_SIZE).min(500);
     html! {
         h2 id="h-results" { "Kết quả" }
-        p role="status" { @if found.total == 0 { "Không tìm thấy hồ sơ nào phù hợp." } @else { "Tìm thấy " (found.total) " hồ sơ." } }
+        p role="status" { @if found.total == 0 { "Không tìm thấy hồ sơ nào phù hợp." }
+            @else if found.total_exact { "Tìm thấy " (found.total) " hồ sơ." }
+            @else { "Tìm thấy hơn " (found.total) " hồ sơ; hãy thêm từ khoá hoặc điều kiện lọc để thu hẹp." } }
         ol class="results" aria-labelledby="h-results" {
             @for item in &found.items {
                 @let r = &item.row;

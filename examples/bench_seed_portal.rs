@@ -23,6 +23,7 @@
 //! rounds without stopping the server. Passwords are hashed once (PBKDF2 at the configured cost) and the hash is
 //! shared by all benchmark accounts; signing in still costs one PBKDF2 per session.
 
+use motcua::filestore::FileStore;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -188,7 +189,7 @@ async fn principal(db: &Db, id_number: String) -> Result<Option<CitizenPrincipal
 /// One complete draft, on the portal's path: start (prefilled), answers, a paper for component 1, delivery.
 async fn make_draft(
     db: &Db,
-    files: PathBuf,
+    files: FileStore,
     me: &CitizenPrincipal,
     procedure: &str,
     female: bool,
@@ -208,6 +209,8 @@ async fn make_draft(
         bytes: pdf,
         kind: "submitted".into(),
         component: Some(1),
+        confidential: false,
+        certify: false,
     };
     submissions::attach(db, files, &ctx(), me, &draft, paper)
         .await
@@ -288,7 +291,10 @@ async fn main() -> Result<()> {
     // Drafts, topped up to --drafts each; several citizens at a time so their writes share commits.
     let t = Instant::now();
     let db = Arc::new(db);
-    let files = data.files_dir();
+    let files = FileStore {
+        dir: data.files_dir(),
+        max_bytes: motcua::config::DocumentsConfig::default().max_file_bytes(),
+    };
     let semaphore = Arc::new(tokio::sync::Semaphore::new(args.parallel.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for (i, p, me) in &people {

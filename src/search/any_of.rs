@@ -91,13 +91,13 @@ impl Weight for AnyOfWeight {
 }
 
 /// The union of its scorers, each kept on its own position: `doc` is the smallest of them.
-struct AnyOfScorer {
+pub(crate) struct AnyOfScorer {
     scorers: Vec<Box<dyn Scorer>>,
     doc: DocId,
 }
 
 impl AnyOfScorer {
-    fn new(scorers: Vec<Box<dyn Scorer>>) -> Self {
+    pub(crate) fn new(scorers: Vec<Box<dyn Scorer>>) -> Self {
         let mut scorer = AnyOfScorer {
             scorers,
             doc: TERMINATED,

@@ -17,6 +17,7 @@ mod collect;
 pub mod dossiers;
 mod highlight;
 mod index;
+mod prefix;
 mod query;
 mod schema;
 

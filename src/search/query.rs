@@ -18,6 +18,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
+use super::prefix::PrefixQuery;
 use crate::domain::telex::decode_folded;
 use crate::domain::text::nfc;
 
@@ -389,11 +390,9 @@ pub(crate) fn word_alternatives(
     alts
 }
 
-/// Terms starting with `prefix`: a distance-0 prefix automaton, whose builder tantivy caches (a regex would be
-/// compiled per query, which costs milliseconds).
+/// Terms starting with `prefix` (see `prefix.rs`: a few terms walked lazily, else tantivy's prefix automaton).
 fn prefix_query(field: Field, prefix: &str) -> Box<dyn Query> {
-    let term = Term::from_field_text(field, prefix);
-    Box::new(FuzzyTermQuery::new_prefix(term, 0, false))
+    Box::new(PrefixQuery::new(field, prefix))
 }
 
 /// A quoted phrase: its folded words adjacent in the name or the text. One quoted word is just that word, exact

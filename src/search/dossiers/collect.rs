@@ -4,8 +4,8 @@
 //!
 //! Two limits keep the cost of a search bounded however common the words typed:
 //!
-//! - only the first [`Limits::rank`] matches are scored (scoring seeks every ranking alternative for a dossier);
-//!   a query matching more is listed newest first instead;
+//! - a query is scored only when it matches at most [`Limits::rank`] dossiers (scoring seeks every ranking
+//!   alternative for each); one matching more is listed newest first instead;
 //! - counting stops at [`Limits::count`]: a total beyond it is reported as "at least" (no page beyond it can be
 //!   asked for anyway). The newest matches of such a query are then found in windows of time going back from the
 //!   newest dossier, each a fast-field range intersected with the query, until one holds a page.
@@ -16,10 +16,10 @@ use std::cmp::Reverse;
 use std::ops::Bound;
 
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, RangeQuery};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, RangeQuery, Weight};
 use tantivy::{DocAddress, DocId, Score, Searcher, TERMINATED, Term};
 
-use super::schema::Fields;
+use super::schema::{Fields, day};
 
 /// See the module documentation.
 #[derive(Debug, Clone, Copy)]
@@ -142,12 +142,23 @@ pub(crate) fn evaluate(
         false => EnableScoring::disabled_from_searcher(searcher),
     };
     let weight = query.weight(enable)?;
-    let (mut by_score, mut newest) = (Best::new(keep), Best::new(keep));
+    let readers = searcher.segment_readers();
+    let scorers = readers
+        .iter()
+        .map(|reader| weight.scorer(reader, 1.0))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    // When the scorers' own estimates (an upper bound for an intersection: its smallest clause) promise no more
+    // matches than the rank limit, score in the first pass; else score later, only if the count allows.
+    let estimate: usize = scorers.iter().map(|s| s.size_hint() as usize).sum();
+    let score_now = scored && estimate <= limits.rank;
+    let mut newest = Best::new(keep);
+    let mut by_score = Best::new(keep);
+    // Matches that will be scored if, in the end, they are few enough to rank: (segment, document, time).
+    let mut to_score: Vec<(usize, DocId, i64)> = Vec::new();
     let (mut count, mut exact) = (0, true);
-    'segments: for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
+    'segments: for (ordinal, (reader, mut scorer)) in readers.iter().zip(scorers).enumerate() {
         let (ids, listed_at) = columns(reader, fields)?;
         let alive = reader.alive_bitset();
-        let mut scorer = weight.scorer(reader, 1.0)?;
         let mut doc = scorer.doc();
         while doc != TERMINATED {
             if alive.is_none_or(|alive| alive.is_alive(doc)) {
@@ -156,29 +167,65 @@ pub(crate) fn evaluate(
                     break 'segments;
                 }
                 count += 1;
-                let address = DocAddress::new(ordinal as u32, doc);
                 let listed = listed_at.first(doc).unwrap_or(i64::MIN);
+                let address = DocAddress::new(ordinal as u32, doc);
                 if newest.may_enter(0, listed) {
                     newest.offer((0, listed, id(&ids, doc)), address);
                 }
-                if scored && count <= limits.rank {
+                if score_now {
                     let rank = score_rank(scorer.score());
                     if by_score.may_enter(rank, listed) {
                         by_score.offer((rank, listed, id(&ids, doc)), address);
                     }
+                } else if scored && count <= limits.rank {
+                    to_score.push((ordinal, doc, listed));
                 }
             }
             doc = scorer.advance();
         }
     }
-    let top = if scored && exact && count <= limits.rank {
+    let top = if score_now && exact && count <= limits.rank {
         by_score.into_sorted(true)
+    } else if scored && exact && count <= limits.rank {
+        scores(searcher, fields, &*weight, &to_score, keep)?
     } else if exact {
         newest.into_sorted(false)
     } else {
         newest_in_windows(searcher, fields, query, keep)?
     };
     Ok(Evaluation { count, exact, top })
+}
+
+/// The best `keep` of `matches` by score. Scoring is a second pass, over the matches alone, because it seeks every
+/// ranking alternative for each of them: a first pass that scored as it went would waste that on every query found
+/// to match more than the rank limit.
+fn scores(
+    searcher: &Searcher,
+    fields: &Fields,
+    weight: &dyn Weight,
+    matches: &[(usize, DocId, i64)],
+    keep: usize,
+) -> tantivy::Result<Vec<Candidate>> {
+    let mut best = Best::new(keep);
+    for segment in matches.chunk_by(|a, b| a.0 == b.0) {
+        let ordinal = segment[0].0;
+        let reader = searcher.segment_reader(ordinal as u32);
+        let (ids, _) = columns(reader, fields)?;
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        for &(_, doc, listed) in segment {
+            if scorer.doc() > doc || scorer.seek(doc) != doc {
+                continue;
+            }
+            let rank = score_rank(scorer.score());
+            if best.may_enter(rank, listed) {
+                best.offer(
+                    (rank, listed, id(&ids, doc)),
+                    DocAddress::new(ordinal as u32, doc),
+                );
+            }
+        }
+    }
+    Ok(best.into_sorted(true))
 }
 
 fn columns(
@@ -199,12 +246,13 @@ fn id(ids: &Column<i64>, doc: DocId) -> i64 {
 
 /// Windows of time before the newest dossier, each four times the last: three days, then about two weeks, two
 /// months, eight months, three years; then everything.
-const FIRST_WINDOW_SECONDS: i64 = 3 * 86_400;
+const FIRST_WINDOW_DAYS: i64 = 3;
 const WINDOW_GROWTH: i64 = 4;
 const WINDOWS: u32 = 5;
 
-/// The `keep` newest matches of `query`: the first window of time (going back from the newest dossier) holding
-/// at least `keep` matches has them all, since every match outside it is older.
+/// The `keep` newest matches of `query`: the first window of days (going back from the newest dossier's) holding
+/// at least `keep` matches has them all, since every match outside it is older. Windows are ranges of the indexed
+/// day, so a window costs the posting lists of its days, not a scan of every dossier's time.
 fn newest_in_windows(
     searcher: &Searcher,
     fields: &Fields,
@@ -225,8 +273,8 @@ fn newest_in_windows(
         count: usize::MAX,
     };
     for step in 0..WINDOWS {
-        let span = FIRST_WINDOW_SECONDS.saturating_mul(WINDOW_GROWTH.pow(step));
-        let since = Term::from_field_i64(fields.listed_at, newest.saturating_sub(span));
+        let span = FIRST_WINDOW_DAYS.saturating_mul(WINDOW_GROWTH.pow(step));
+        let since = Term::from_field_i64(fields.listed_day, day(newest).saturating_sub(span));
         let window = RangeQuery::new(Bound::Included(since), Bound::Unbounded);
         let within = BooleanQuery::new(vec![
             (Occur::Must, query.box_clone()),

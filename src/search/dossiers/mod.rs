@@ -166,9 +166,8 @@ pub enum SnippetSource {
 /// One page of dossiers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DossierResults {
-    /// Dossiers matching the text and every filter, over all pages; counting stops past the deepest page that can
-    /// be asked for ([`MAX_OFFSET`](super::MAX_OFFSET) + [`MAX_LIMIT`](super::MAX_LIMIT)), when `total_exact`
-    /// is false and `total` means "at least".
+    /// Dossiers matching the text and every filter, over all pages. Counting stops at 2,000: `total_exact` is
+    /// then false and `total` means "at least" (pages further on can still be asked for).
     pub total: usize,
     pub total_exact: bool,
     pub hits: Vec<DossierHit>,

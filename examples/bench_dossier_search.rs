@@ -970,11 +970,11 @@ fn main() -> Result<()> {
             *size as f64 / 1e6
         );
     }
-    println!("- by field and part (`DossierIndex::space_by_part`, parts over 1 MB):");
+    println!("- by field and part (`DossierIndex::space_by_part`, parts of 2 MB or more):");
     for (part, size) in index
         .space_by_part()?
         .iter()
-        .filter(|(_, size)| *size >= 1_000_000)
+        .filter(|(_, size)| *size >= 2_000_000)
     {
         let share = 100.0 * *size as f64 / total as f64;
         println!("  - {part}: {:.0} MB ({share:.0} %)", *size as f64 / 1e6);

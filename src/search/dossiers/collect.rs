@@ -6,9 +6,9 @@
 //!
 //! - a query is scored only when it matches at most [`Limits::rank`] dossiers (scoring seeks every ranking
 //!   alternative for each); one matching more is listed newest first instead;
-//! - counting stops at [`Limits::count`]: a total beyond it is reported as "at least" (no page beyond it can be
-//!   asked for anyway). The newest matches of such a query are then found in windows of time going back from the
-//!   newest dossier, each a fast-field range intersected with the query, until one holds a page.
+//! - counting stops at [`Limits::count`]: a total beyond it is reported as "at least". The newest matches of such a
+//!   query are then found in windows of days going back from the newest dossier's, each a range of the indexed day
+//!   intersected with the query, until one holds the page.
 //!
 //! Matches are read from fast fields (id, listing time); no stored document is read here.
 

@@ -3,7 +3,9 @@
 //! Officers look a dossier up by what they have at hand: its code, the applicant's ID number or name, the
 //! procedure, a sentence of the e-form or of a document's extracted text, typed with or without diacritics. The
 //! index reuses the catalogue's analyzers, query parsing (accents, one typo, Telex, prefixes, phrases) and
-//! highlighter; the applicant's name plays the catalogue's "name", everything else its "text".
+//! highlighter; the applicant's name plays the catalogue's "name", everything else its "text". What differs is
+//! scale: a million dossiers of everyday administrative words, so results come in tiers (exact key, words as typed,
+//! all words) and cost is bounded however common the words (see `query.rs` and `collect.rs`).
 //!
 //! Like the catalogue, the index is derived data: SQLite is the truth, the caller rebuilds when
 //! [`DossierIndex::open`] reports [`Freshness::Created`] and re-checks every hit's visibility in SQLite. The

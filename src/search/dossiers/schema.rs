@@ -12,8 +12,7 @@
 //! hits themselves are read from the `id` fast field.
 
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, NumericOptions, STORED, STRING, Schema,
-    TextFieldIndexing, TextOptions,
+    Field, IndexRecordOption, NumericOptions, STORED, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::{Index, TantivyDocument};
@@ -100,35 +99,34 @@ impl Fields {
 /// reopens with the same handles.
 pub(crate) fn build() -> (Schema, Fields) {
     let mut sb = Schema::builder();
-    let id = sb.add_i64_field("id", INDEXED | FAST);
-    let code_key = sb.add_text_field("code_key", indexed(CODE, IndexRecordOption::Basic));
-    let id_number = sb.add_text_field("id_number", indexed(CODE, IndexRecordOption::Basic));
+    // Only the four scored text fields keep norms (a byte per dossier and field): keys, pairs and filters are
+    // matched, never weighed by length.
+    let filter = || NumericOptions::default().set_indexed();
+    let id = sb.add_i64_field("id", filter().set_fast());
+    let keyed = |tokenizer| unscored(tokenizer, IndexRecordOption::Basic);
+    let code_key = sb.add_text_field("code_key", keyed(CODE));
+    let id_number = sb.add_text_field("id_number", keyed(CODE));
     let positions = IndexRecordOption::WithFreqsAndPositions;
+    let freqs = IndexRecordOption::WithFreqs;
     let name = sb.add_text_field("name", indexed(VI, positions).set_stored());
-    let name_exact = sb.add_text_field(
-        "name_exact",
-        indexed(VI_EXACT, IndexRecordOption::WithFreqs),
-    );
-    let text = sb.add_text_field("text", indexed(VI, IndexRecordOption::WithFreqs));
-    let text_exact = sb.add_text_field(
-        "text_exact",
-        indexed(VI_EXACT, IndexRecordOption::WithFreqs),
-    );
-    let pairs = sb.add_text_field("pairs", indexed(VI_PAIRS, IndexRecordOption::Basic));
+    let name_exact = sb.add_text_field("name_exact", indexed(VI_EXACT, freqs));
+    let text = sb.add_text_field("text", indexed(VI, freqs));
+    let text_exact = sb.add_text_field("text_exact", indexed(VI_EXACT, freqs));
+    let pairs = sb.add_text_field("pairs", keyed(VI_PAIRS));
     let procedure = sb.add_text_field("procedure", STORED);
     let form = sb.add_text_field("form", STORED);
     let doc_id = sb.add_i64_field("doc_id", STORED);
     let doc_name = sb.add_text_field("doc_name", STORED);
     let doc_text = sb.add_text_field("doc_text", STORED);
-    let status = sb.add_u64_field("status", INDEXED);
-    let unit = sb.add_text_field("unit", STRING);
-    let assignee = sb.add_i64_field("assignee", INDEXED);
-    let channel = sb.add_u64_field("channel", INDEXED);
-    let running = sb.add_bool_field("running", INDEXED);
-    let active = sb.add_bool_field("active", INDEXED);
-    let archived = sb.add_bool_field("archived", INDEXED);
+    let status = sb.add_u64_field("status", filter());
+    let unit = sb.add_text_field("unit", keyed("raw"));
+    let assignee = sb.add_i64_field("assignee", filter());
+    let channel = sb.add_u64_field("channel", filter());
+    let running = sb.add_bool_field("running", filter());
+    let active = sb.add_bool_field("active", filter());
+    let archived = sb.add_bool_field("archived", filter());
     let listed_at = sb.add_i64_field("listed_at", NumericOptions::default().set_fast());
-    let listed_day = sb.add_i64_field("listed_day", INDEXED);
+    let listed_day = sb.add_i64_field("listed_day", filter());
     let due_at = sb.add_i64_field("due_at", NumericOptions::default().set_fast());
     let fields = Fields {
         id,
@@ -164,6 +162,16 @@ fn indexed(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
         TextFieldIndexing::default()
             .set_tokenizer(tokenizer)
             .set_index_option(record),
+    )
+}
+
+/// An indexed text field without norms.
+fn unscored(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(record)
+            .set_fieldnorms(false),
     )
 }
 

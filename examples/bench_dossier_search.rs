@@ -480,7 +480,7 @@ fn build(index: &DossierIndex, args: &Args) -> Result<Vec<Sample>> {
             .map(|d| d.text.len() + d.file_name.len())
             .sum::<usize>();
         writer.upsert(&entry)?;
-        if (i + 1) % args.commit_every == 0 || i + 1 == args.dossiers {
+        if (i + 1).is_multiple_of(args.commit_every) || i + 1 == args.dossiers {
             let t = Instant::now();
             writer.commit()?;
             peak_anon = peak_anon.max(rss_anon_kb());
@@ -536,7 +536,7 @@ fn rss_anon_kb() -> u64 {
 /// About a thousand received dossiers, spread over the whole range.
 fn sample(i: u64, entry: &DossierEntry, n: u64) -> Option<Sample> {
     let step = (n / 1_000).max(1) | 1;
-    (i % step == 0 && !entry.code.is_empty()).then(|| Sample {
+    (i.is_multiple_of(step) && !entry.code.is_empty()).then(|| Sample {
         code: entry.code.clone(),
         id_number: entry.applicant_id_number.clone(),
         name: entry.applicant_name.clone(),

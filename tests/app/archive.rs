@@ -7,57 +7,16 @@
 
 mod package;
 
-use motcua::domain::dossier::{ActionInput, Actor, ApplicantInput};
-use motcua::domain::role::Role;
-use motcua::services::Context;
+use motcua::domain::dossier::{ActionInput, ApplicantInput};
 use motcua::services::dossiers::documents::{self, NewDocument};
-use motcua::services::dossiers::{self, Acting, DossierSettings, IntakeInput};
+use motcua::services::dossiers::{self, DossierSettings, IntakeInput};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 
 use crate::dossier_api::{post, token};
 use crate::forms::{browser, texts};
-use crate::helpers::{TestApp, csrf_in, location};
-
-async fn acting(app: &TestApp, username: &'static str) -> Acting {
-    let (id, name, unit, roles): (i64, String, Option<String>, String) = app
-        .db
-        .read(move |c| {
-            c.query_row(
-                "SELECT s.id, s.full_name, s.unit_code,
-                    (SELECT group_concat(role) FROM staff_roles r WHERE r.staff_id = s.id)
-                 FROM staff s WHERE s.username = ?1",
-                [username],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .map_err(motcua::store::StoreError::from)
-        })
-        .await
-        .expect("staff");
-    let roles = roles
-        .split(',')
-        .filter_map(|r| Role::parse(r).ok())
-        .collect();
-    Acting {
-        actor: Actor::Staff {
-            id,
-            roles,
-            unit: unit.clone(),
-        },
-        name,
-        reference: format!("staff:{id}"),
-        unit,
-    }
-}
-
-fn at(now: OffsetDateTime) -> Context {
-    Context {
-        actor: "test".into(),
-        ip: "local".into(),
-        now,
-    }
-}
+use crate::helpers::{TestApp, acting, at, csrf_in, location};
 
 fn action(value: Value) -> ActionInput {
     serde_json::from_value(value).expect("action")

@@ -2,10 +2,9 @@
 //! receipts, the 15:00 transfer rule, deadlines across Tết 2027, the supplement clock restarting from zero, the
 //! once-only extension and the overdue flag.
 
-use motcua::domain::dossier::{ActionInput, Actor, ApplicantInput};
-use motcua::domain::role::Role;
-use motcua::services::dossiers::{self, Acting, DossierSettings, IntakeInput};
-use motcua::services::{Context, ServiceError};
+use motcua::domain::dossier::{ActionInput, ApplicantInput};
+use motcua::services::ServiceError;
+use motcua::services::dossiers::{self, DossierSettings, IntakeInput};
 use motcua::store::dossiers::DossierRow;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -13,46 +12,7 @@ use time::OffsetDateTime;
 use time::macros::datetime;
 
 use crate::dossier_api::{counter_dossier, get, token};
-use crate::helpers::TestApp;
-
-async fn acting(app: &TestApp, username: &'static str) -> Acting {
-    let (id, name, unit): (i64, String, Option<String>) = app
-        .db
-        .read(move |c| {
-            c.query_row(
-                "SELECT id, full_name, unit_code FROM staff WHERE username = ?1",
-                [username],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .map_err(motcua::store::StoreError::from)
-        })
-        .await
-        .expect("staff");
-    let roles: Vec<Role> = match username {
-        "motcua.canbo1" => vec![Role::Officer],
-        "kinhte.truong" => vec![Role::Head],
-        "kinhte.chuyenvien" => vec![Role::Specialist],
-        _ => vec![Role::Leader],
-    };
-    Acting {
-        actor: Actor::Staff {
-            id,
-            roles,
-            unit: unit.clone(),
-        },
-        name,
-        reference: format!("staff:{id}"),
-        unit,
-    }
-}
-
-fn at(now: OffsetDateTime) -> Context {
-    Context {
-        actor: "test".into(),
-        ip: "local".into(),
-        now,
-    }
-}
+use crate::helpers::{TestApp, acting, at};
 
 async fn receive(app: &TestApp, now: OffsetDateTime, procedure: &str) -> DossierRow {
     let officer = acting(app, "motcua.canbo1").await;

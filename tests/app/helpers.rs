@@ -271,3 +271,44 @@ pub fn location(response: &reqwest::Response) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// How a demo staff account acts in services, with the roles the database gives it.
+pub async fn acting(app: &TestApp, username: &'static str) -> motcua::services::dossiers::Acting {
+    let (id, name, unit, roles): (i64, String, Option<String>, String) = app
+        .db
+        .read(move |c| {
+            c.query_row(
+                "SELECT s.id, s.full_name, s.unit_code,
+                    (SELECT group_concat(role) FROM staff_roles r WHERE r.staff_id = s.id)
+                 FROM staff s WHERE s.username = ?1",
+                [username],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .map_err(motcua::store::StoreError::from)
+        })
+        .await
+        .expect("staff");
+    let roles = roles
+        .split(',')
+        .filter_map(|r| motcua::domain::role::Role::parse(r).ok())
+        .collect();
+    motcua::services::dossiers::Acting {
+        actor: motcua::domain::dossier::Actor::Staff {
+            id,
+            roles,
+            unit: unit.clone(),
+        },
+        name,
+        reference: format!("staff:{id}"),
+        unit,
+    }
+}
+
+/// A service context at `now`, for actions taken in the past or the future.
+pub fn at(now: time::OffsetDateTime) -> motcua::services::Context {
+    motcua::services::Context {
+        actor: "test".into(),
+        ip: "local".into(),
+        now,
+    }
+}

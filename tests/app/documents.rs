@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::dossier_api::{act, counter_dossier, get, post, token, upload};
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::TestApp;
 
 /// The sentence every fixture in tests/fixtures/documents holds.
 const SENTENCE_UNACCENTED: &str = "nghia vu dong gop xay dung duong lien thon";
@@ -50,6 +50,20 @@ async fn search_until(
             return found;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Waits until every stored file's text has been read and the index has taken every change (at most 15 s).
+async fn settled(app: &TestApp) {
+    let started = Instant::now();
+    while (app
+        .scalar("SELECT count(*) FROM document_texts WHERE status = 'pending'")
+        .await
+        > 0
+        || app.scalar("SELECT count(*) FROM outbox").await > 0)
+        && started.elapsed() < Duration::from_secs(15)
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
@@ -239,15 +253,7 @@ async fn a_renamed_program_is_refused_and_an_unreadable_file_is_kept_and_marked(
         app.scalar("SELECT count(*) FROM dossier_documents").await,
         before + 1
     );
-    let started = Instant::now();
-    while app
-        .scalar("SELECT count(*) FROM document_texts WHERE status = 'pending'")
-        .await
-        > 0
-        && started.elapsed() < Duration::from_secs(15)
-    {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    settled(&app).await;
     assert_eq!(
         app.scalar("SELECT count(*) FROM document_texts WHERE status = 'unreadable'")
             .await,
@@ -259,7 +265,6 @@ async fn a_renamed_program_is_refused_and_an_unreadable_file_is_kept_and_marked(
         html.contains("Không đọc được nội dung tệp; tệp vẫn được lưu đầy đủ."),
         "{html}"
     );
-    let _ = PASSWORD;
 }
 
 #[tokio::test]
@@ -288,15 +293,10 @@ async fn a_confidential_document_is_stored_but_its_text_is_never_searchable() {
     )
     .await;
     assert_eq!(s, StatusCode::CREATED);
-    let found = search_until(&app, &officer, SENTENCE_UNACCENTED, |f| {
-        !codes(f).is_empty()
-    })
-    .await;
-    // Give the confidential file the same time to be read and indexed, then check again.
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let again = search_until(&app, &officer, SENTENCE_UNACCENTED, |_| true).await;
-    assert_eq!(codes(&found), vec![open.clone()], "{found}");
-    assert_eq!(codes(&again), vec![open], "{again}");
+    // Both files read and both dossiers indexed: only the open one is found.
+    settled(&app).await;
+    let found = search_until(&app, &officer, SENTENCE_UNACCENTED, |_| true).await;
+    assert_eq!(codes(&found), vec![open], "{found}");
 }
 
 #[tokio::test]
@@ -365,15 +365,7 @@ async fn a_reader_that_dies_on_a_file_leaves_the_file_stored_and_marked_and_the_
     )
     .await;
     assert_eq!(s, StatusCode::CREATED, "{d}");
-    let started = Instant::now();
-    while app
-        .scalar("SELECT count(*) FROM document_texts WHERE status = 'unreadable'")
-        .await
-        == 0
-        && started.elapsed() < Duration::from_secs(15)
-    {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    settled(&app).await;
     assert_eq!(
         app.scalar("SELECT count(*) FROM dossier_documents").await,
         1,

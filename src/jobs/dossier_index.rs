@@ -90,11 +90,7 @@ pub async fn apply(db: &Db, writer: &Arc<Mutex<DossierWriter>>, mut ids: Vec<i64
             Ok::<_, StoreError>(out)
         })
         .await?;
-    let writer = writer.clone();
-    tokio::task::spawn_blocking(move || -> Result<()> {
-        let mut w = writer
-            .lock()
-            .map_err(|_| anyhow!("dossier index writer poisoned"))?;
+    with_writer(writer, move |w| {
         for id in &ids {
             if !entries.iter().any(|e| e.id == *id) {
                 w.delete(*id)?;
@@ -103,27 +99,31 @@ pub async fn apply(db: &Db, writer: &Arc<Mutex<DossierWriter>>, mut ids: Vec<i64
         for e in &entries {
             w.upsert(e)?;
         }
-        w.commit()?;
+        w.commit()
+    })
+    .await
+}
+
+/// Runs `work` with the writer on a blocking thread (indexing is CPU work and the lock may wait).
+async fn with_writer(
+    writer: &Arc<Mutex<DossierWriter>>,
+    work: impl FnOnce(&mut DossierWriter) -> Result<(), crate::search::SearchError> + Send + 'static,
+) -> Result<()> {
+    let writer = writer.clone();
+    tokio::task::spawn_blocking(move || -> Result<()> {
+        let mut w = writer
+            .lock()
+            .map_err(|_| anyhow!("dossier index writer poisoned"))?;
+        work(&mut w)?;
         Ok(())
     })
-    .await??;
-    Ok(())
+    .await?
 }
 
 /// Replaces the dossier index with every dossier in the database, read in id-ordered slices and committed once
 /// at the end, so searches see the previous contents until the new ones are complete.
 pub async fn rebuild(db: &Db, writer: &Arc<Mutex<DossierWriter>>) -> Result<usize> {
-    {
-        let writer = writer.clone();
-        tokio::task::spawn_blocking(move || -> Result<()> {
-            writer
-                .lock()
-                .map_err(|_| anyhow!("dossier index writer poisoned"))?
-                .delete_all()?;
-            Ok(())
-        })
-        .await??;
-    }
+    with_writer(writer, DossierWriter::delete_all).await?;
     let (mut after, mut count) = (0_i64, 0_usize);
     loop {
         let entries = db
@@ -147,26 +147,11 @@ pub async fn rebuild(db: &Db, writer: &Arc<Mutex<DossierWriter>>) -> Result<usiz
         };
         after = last;
         count += entries.len();
-        let writer = writer.clone();
-        tokio::task::spawn_blocking(move || -> Result<()> {
-            let mut w = writer
-                .lock()
-                .map_err(|_| anyhow!("dossier index writer poisoned"))?;
-            for e in &entries {
-                w.upsert(e)?;
-            }
-            Ok(())
+        with_writer(writer, move |w| {
+            entries.iter().try_for_each(|e| w.upsert(e))
         })
-        .await??;
+        .await?;
     }
-    let writer = writer.clone();
-    tokio::task::spawn_blocking(move || -> Result<()> {
-        writer
-            .lock()
-            .map_err(|_| anyhow!("dossier index writer poisoned"))?
-            .commit()?;
-        Ok(())
-    })
-    .await??;
+    with_writer(writer, DossierWriter::commit).await?;
     Ok(count)
 }
